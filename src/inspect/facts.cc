@@ -1,0 +1,83 @@
+#include "inspect/facts.h"
+
+#include <elf.h>
+
+#include "elf/identify.h"
+#include "elf/mapped_file.h"
+
+namespace shelf::inspect {
+
+namespace {
+
+void append_path(std::optional<std::string>& slot, std::string_view value) {
+  if (slot)
+    *slot += ":" + std::string(value);
+  else
+    slot = std::string(value);
+}
+
+template <typename E>
+Facts collect(const elf::ElfFile<E>& f) {
+  const auto& h = f.header();
+  Facts x;
+  x.bits = E::bits;
+  x.little_endian = E::is_le;
+  x.machine = h.e_machine;
+  x.e_flags = h.e_flags;
+  x.type = h.e_type;
+  x.os_abi = h.e_ident[EI_OSABI];
+  x.abi_version = h.e_ident[EI_ABIVERSION];
+  if (auto interp = f.interpreter()) x.interpreter = std::string(*interp);
+  x.has_dynamic = f.has_dynamic();
+
+  for (const elf::DynEntry& d : f.dynamic_entries()) {
+    switch (d.tag) {
+      case DT_NEEDED: x.needed.emplace_back(f.dynamic_string(d.value, "DT_NEEDED")); break;
+      case DT_SONAME: x.soname = std::string(f.dynamic_string(d.value, "DT_SONAME")); break;
+      case DT_RPATH: append_path(x.rpath, f.dynamic_string(d.value, "DT_RPATH")); break;
+      case DT_RUNPATH: append_path(x.runpath, f.dynamic_string(d.value, "DT_RUNPATH")); break;
+      case DT_FLAGS: x.dt_flags = d.value; break;
+      case DT_FLAGS_1: x.dt_flags_1 = d.value; break;
+      default: break;
+    }
+  }
+  for (const elf::VersionNeed& n : f.version_needs()) {
+    std::vector<std::string> versions;
+    for (const auto& v : n.versions) versions.emplace_back(v.name);
+    x.version_needs.emplace_back(std::string(n.file), std::move(versions));
+  }
+  for (const elf::VersionDef& d : f.version_defs())
+    if (!(d.flags & VER_FLG_BASE)) x.version_defs.emplace_back(d.name);
+
+  if (!f.segments().empty()) {
+    // Without PT_GNU_STACK the kernel and loader assume an executable stack.
+    const auto* stack = f.find_segment(PT_GNU_STACK);
+    x.execstack = stack ? (stack->p_flags & PF_X) != 0 : true;
+  }
+  bool has_interp = x.interpreter.has_value();
+  bool flagged_pie = (x.dt_flags_1 & DF_1_PIE) != 0;
+  x.pie = x.type == ET_DYN && (has_interp || flagged_pie);
+  // Static: an executable the kernel runs without a loader and that names no
+  // libraries (static-pie included).
+  x.is_static = !has_interp && x.needed.empty() &&
+                (x.type == ET_EXEC || (x.type == ET_DYN && flagged_pie));
+  return x;
+}
+
+}  // namespace
+
+bool Facts::nodeflib() const { return (dt_flags_1 & DF_1_NODEFLIB) != 0; }
+
+Facts facts_from_bytes(const std::string& name, const uint8_t* data, uint64_t size) {
+  Facts x = elf::visit(name, std::span<const uint8_t>(data, size),
+                       [](const auto& file) { return collect(file); });
+  x.path = name;
+  return x;
+}
+
+Facts read_facts(const std::string& path) {
+  elf::MappedFile map(path);
+  return facts_from_bytes(path, map.bytes().data(), map.size());
+}
+
+}  // namespace shelf::inspect

@@ -17,8 +17,8 @@ PACKAGES := cmake g++ make pkg-config git \
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
   gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu gcc-riscv64-linux-gnu \
   gcc-mips64el-linux-gnuabi64 qemu-user binutils \
-  patchelf elfutils pax-utils libtree desktop-file-utils nix-bin makeself bubblewrap \
-  python3 time hyperfine
+  patchelf elfutils pax-utils libtree desktop-file-utils libglib2.0-bin nix-bin makeself bubblewrap \
+  python3 time hyperfine sqlite3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -8,5 +8,11 @@ namespace shelf::cli {
 
 void add_inspect_command(CLI::App& app, int& status);
 void add_audit_command(CLI::App& app, int& status);
+void add_patch_command(CLI::App& app, int& status);
+void add_wrap_command(CLI::App& app, int& status);
+void add_desktop_command(CLI::App& app, int& status);
+void add_store_command(CLI::App& app, int& status);
+// shelf started under the name `patchelf`: patchelf's whole command line.
+int run_as_patchelf(int argc, char** argv);
 
 }  // namespace shelf::cli

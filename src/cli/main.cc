@@ -1,6 +1,7 @@
 // The `shelf` executable: CLI11 parses, a module does the work, this prints.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "cli/commands.h"
@@ -9,6 +10,9 @@
 
 int main(int argc, char** argv) {
   using namespace shelf::cli;
+  // Installed as `patchelf` (a link to shelf): behave as patchelf does.
+  const char* base = std::strrchr(argv[0], '/');
+  if (std::strcmp(base ? base + 1 : argv[0], "patchelf") == 0) return run_as_patchelf(argc, argv);
   CLI::App app{
       "shelf: make prebuilt Linux binaries run from an isolated, immutable store.\n"
       "Commands: inspect (what a file declares), audit (where its needs resolve)."};
@@ -17,6 +21,10 @@ int main(int argc, char** argv) {
   int status = kOk;
   add_inspect_command(app, status);
   add_audit_command(app, status);
+  add_patch_command(app, status);
+  add_wrap_command(app, status);
+  add_desktop_command(app, status);
+  add_store_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,6 +14,27 @@ bool fits(uint64_t offset, uint64_t size, uint64_t limit) {
   return offset <= limit && size <= limit - offset;
 }
 
+// Counts the records a version chain walk visits and fails once it has
+// visited more than `limit`, the most that fit in the file without overlap.
+template <typename E>
+class RecordBudget {
+ public:
+  RecordBudget(const ElfFile<E>& file, uint64_t limit, const char* table)
+      : file_(file), left_(limit), table_(table) {}
+  void spend(uint64_t offset) {
+    if (left_ == 0)
+      file_.fail(std::string(table_) +
+                     " chain visits more records than fit in the file (records overlap or loop)",
+                 offset);
+    --left_;
+  }
+
+ private:
+  const ElfFile<E>& file_;
+  uint64_t left_;
+  const char* table_;
+};
+
 }  // namespace
 
 template <typename E>
@@ -169,14 +190,18 @@ std::vector<VersionNeed> ElfFile<E>::version_needs() const {
   uint64_t count = dynamic_value(DT_VERNEEDNUM).value_or(0);
   std::optional<uint64_t> off = file_offset(*addr, sizeof(Verneed<E>));
   if (!off) fail("DT_VERNEED " + hex(*addr) + " is not mapped from the file", dynamic_offset_);
-  // Each record has a positive size, so a well-formed chain cannot have more
-  // records than the file has bytes; the bound also stops hostile loops.
-  uint64_t limit = bytes_.size() / sizeof(Verneed<E>);
-  for (uint64_t i = 0; i < count && i < limit; ++i) {
+  // In a well-formed file the records do not overlap, so the walk cannot
+  // visit more of them than fit in the file. Overlapping records (each
+  // Verneed's aux chain running through the next ones) would otherwise make
+  // the walk quadratic: gigabytes of versions from a 64 KiB file.
+  RecordBudget budget(*this, bytes_.size() / sizeof(Vernaux<E>), "DT_VERNEED");
+  for (uint64_t i = 0; i < count; ++i) {
+    budget.spend(*off);
     const Verneed<E>& vn = at<Verneed<E>>(*off, "DT_VERNEED entry");
     VersionNeed need{dynamic_string(vn.vn_file, "vn_file"), {}};
     uint64_t aoff = *off + uint64_t(vn.vn_aux);
     for (uint64_t j = 0; j < vn.vn_cnt; ++j) {
+      budget.spend(aoff);
       const Vernaux<E>& va = at<Vernaux<E>>(aoff, "DT_VERNEED auxiliary entry");
       need.versions.push_back({dynamic_string(va.vna_name, "vna_name"), va.vna_hash, va.vna_flags,
                                va.vna_other});
@@ -198,12 +223,14 @@ std::vector<VersionDef> ElfFile<E>::version_defs() const {
   uint64_t count = dynamic_value(DT_VERDEFNUM).value_or(0);
   std::optional<uint64_t> off = file_offset(*addr, sizeof(Verdef<E>));
   if (!off) fail("DT_VERDEF " + hex(*addr) + " is not mapped from the file", dynamic_offset_);
-  uint64_t limit = bytes_.size() / sizeof(Verdef<E>);
-  for (uint64_t i = 0; i < count && i < limit; ++i) {
+  RecordBudget budget(*this, bytes_.size() / sizeof(Verdaux<E>), "DT_VERDEF");
+  for (uint64_t i = 0; i < count; ++i) {
+    budget.spend(*off);
     const Verdef<E>& vd = at<Verdef<E>>(*off, "DT_VERDEF entry");
     VersionDef def{{}, vd.vd_flags, vd.vd_ndx, {}};
     uint64_t aoff = *off + uint64_t(vd.vd_aux);
     for (uint64_t j = 0; j < vd.vd_cnt; ++j) {
+      budget.spend(aoff);
       const Verdaux<E>& va = at<Verdaux<E>>(aoff, "DT_VERDEF auxiliary entry");
       std::string_view n = dynamic_string(va.vda_name, "vda_name");
       if (j == 0)

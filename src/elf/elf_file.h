@@ -49,6 +49,8 @@ struct VersionDef {
 template <typename E>
 class ElfFile {
  public:
+  using Type = E;  // the class and byte order, for generic callers
+
   ElfFile(std::string name, std::span<const uint8_t> bytes);
 
   const std::string& name() const { return name_; }

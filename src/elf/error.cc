@@ -7,8 +7,11 @@ namespace shelf::elf {
 namespace {
 std::string compose(const std::string& file, const std::string& reason,
                     std::optional<uint64_t> offset) {
-  std::string text = file + ": " + reason;
-  if (offset) text += " (offset " + hex(*offset) + ")";
+  // Built with append() rather than operator+: GCC 12 reports a false
+  // -Wrestrict on chained string concatenation at -O2 (GCC bug 105329).
+  std::string text;
+  text.append(file).append(": ").append(reason);
+  if (offset) text.append(" (offset ").append(hex(*offset)).append(")");
   return text;
 }
 }  // namespace

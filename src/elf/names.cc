@@ -5,6 +5,8 @@
 #include <array>
 #include <utility>
 
+#include "elf/error.h"
+
 namespace shelf::elf {
 
 std::string machine_name(uint16_t m) {
@@ -53,7 +55,7 @@ std::string os_abi_name(uint8_t abi) {
   for (auto& [v, n] : kOsAbi)
     if (v == abi) return n;
   if (abi == 5) return "GNU Hurd";  // historical value, no <elf.h> name
-  return "0x" + std::to_string(abi);
+  return hex(abi);  // values without a name print as numbers, e.g. 0x61
 }
 
 std::optional<uint8_t> os_abi_from_name(const std::string& name) {

@@ -16,6 +16,31 @@ void append_path(std::optional<std::string>& slot, std::string_view value) {
     slot = std::string(value);
 }
 
+// Copies strings out of the mapping into Facts. A well-formed file refers to
+// each string about once, so the copies add up to less than the file; a
+// hostile one can point thousands of entries at one long string and make
+// the copies quadratic in its size. The budget keeps them linear.
+template <typename E>
+class StringCopier {
+ public:
+  explicit StringCopier(const elf::ElfFile<E>& file)
+      : file_(file), left_(2 * uint64_t(file.bytes().size()) + 4096) {}
+
+  std::string operator()(std::string_view s, const char* what) {
+    if (s.size() > left_)
+      file_.fail(std::string(what) +
+                     ": the referenced strings add up to more than twice the file size "
+                     "(entries repeat a long string)",
+                 file_.dynamic_offset());
+    left_ -= s.size();
+    return std::string(s);
+  }
+
+ private:
+  const elf::ElfFile<E>& file_;
+  uint64_t left_;
+};
+
 template <typename E>
 Facts collect(const elf::ElfFile<E>& f) {
   const auto& h = f.header();
@@ -30,12 +55,16 @@ Facts collect(const elf::ElfFile<E>& f) {
   if (auto interp = f.interpreter()) x.interpreter = std::string(*interp);
   x.has_dynamic = f.has_dynamic();
 
+  StringCopier<E> copy(f);
+  auto dynamic_string = [&](uint64_t offset, const char* tag) {
+    return copy(f.dynamic_string(offset, tag), tag);
+  };
   for (const elf::DynEntry& d : f.dynamic_entries()) {
     switch (d.tag) {
-      case DT_NEEDED: x.needed.emplace_back(f.dynamic_string(d.value, "DT_NEEDED")); break;
-      case DT_SONAME: x.soname = std::string(f.dynamic_string(d.value, "DT_SONAME")); break;
-      case DT_RPATH: append_path(x.rpath, f.dynamic_string(d.value, "DT_RPATH")); break;
-      case DT_RUNPATH: append_path(x.runpath, f.dynamic_string(d.value, "DT_RUNPATH")); break;
+      case DT_NEEDED: x.needed.push_back(dynamic_string(d.value, "DT_NEEDED")); break;
+      case DT_SONAME: x.soname = dynamic_string(d.value, "DT_SONAME"); break;
+      case DT_RPATH: append_path(x.rpath, dynamic_string(d.value, "DT_RPATH")); break;
+      case DT_RUNPATH: append_path(x.runpath, dynamic_string(d.value, "DT_RUNPATH")); break;
       case DT_FLAGS: x.dt_flags = d.value; break;
       case DT_FLAGS_1: x.dt_flags_1 = d.value; break;
       default: break;
@@ -43,11 +72,11 @@ Facts collect(const elf::ElfFile<E>& f) {
   }
   for (const elf::VersionNeed& n : f.version_needs()) {
     std::vector<std::string> versions;
-    for (const auto& v : n.versions) versions.emplace_back(v.name);
-    x.version_needs.emplace_back(std::string(n.file), std::move(versions));
+    for (const auto& v : n.versions) versions.push_back(copy(v.name, "DT_VERNEED"));
+    x.version_needs.emplace_back(copy(n.file, "DT_VERNEED"), std::move(versions));
   }
   for (const elf::VersionDef& d : f.version_defs())
-    if (!(d.flags & VER_FLG_BASE)) x.version_defs.emplace_back(d.name);
+    if (!(d.flags & VER_FLG_BASE)) x.version_defs.push_back(copy(d.name, "DT_VERDEF"));
 
   if (!f.segments().empty()) {
     // Without PT_GNU_STACK the kernel and loader assume an executable stack.

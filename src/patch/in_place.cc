@@ -1,0 +1,261 @@
+#include "patch/in_place.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "elf/identify.h"
+#include "patch/dynamic_edits.h"
+#include "patch/string_space.h"
+#include "patch/symbol_tables.h"
+
+namespace shelf::patch {
+
+using namespace shelf::elf;
+
+namespace {
+
+bool is_string_tag(uint64_t tag) {
+  switch (tag) {
+    case DT_NEEDED: case DT_SONAME: case DT_RPATH: case DT_RUNPATH:
+    case DT_AUXILIARY: case DT_FILTER: case DT_CONFIG: case DT_DEPAUDIT: case DT_AUDIT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <typename E>
+class InPlaceEditor {
+ public:
+  InPlaceEditor(const ElfFile<E>& in, const EditPlan& plan)
+      : in_(in), plan_(plan), out_(in.bytes().begin(), in.bytes().end()) {}
+
+  InPlaceResult run() {
+    os_abi();
+    execstack();
+    interpreter();
+    dynamic();
+    clear_symbol_versions();
+    if (!plan_.rename_symbols.empty())
+      in_.fail("--rename-dynamic-symbols is not supported yet (it needs the hash tables rebuilt)");
+    return {std::move(out_), std::move(growth_)};
+  }
+
+ private:
+  template <typename T>
+  T& overlay(uint64_t offset) {
+    static_assert(alignof(T) == 1);
+    return *reinterpret_cast<T*>(out_.data() + offset);
+  }
+
+  void os_abi() {
+    if (plan_.os_abi) out_[EI_OSABI] = *plan_.os_abi;
+  }
+
+  void execstack() {
+    if (!plan_.execstack) return;
+    uint64_t phoff = in_.header().e_phoff;
+    std::optional<size_t> stack, spare;
+    for (size_t i = 0; i < in_.segments().size(); ++i) {
+      if (in_.segments()[i].p_type == PT_GNU_STACK && !stack) stack = i;
+      if (in_.segments()[i].p_type == PT_NULL && !spare) spare = i;
+    }
+    if (stack) {
+      auto& p = overlay<Phdr<E>>(phoff + *stack * sizeof(Phdr<E>));
+      uint32_t flags = p.p_flags;
+      p.p_flags = *plan_.execstack ? (flags | PF_X) : (flags & ~uint32_t(PF_X));
+      return;
+    }
+    uint32_t flags = PF_R | PF_W | (*plan_.execstack ? PF_X : 0);
+    if (!spare) {
+      growth_.add_gnu_stack = flags;  // the program header table must grow
+      return;
+    }
+    auto& p = overlay<Phdr<E>>(phoff + *spare * sizeof(Phdr<E>));
+    std::memset(&p, 0, sizeof p);
+    p.p_type = PT_GNU_STACK;
+    p.p_flags = flags;
+    p.p_align = 1;
+  }
+
+  void interpreter() {
+    if (!plan_.interpreter) return;
+    const Phdr<E>* p = in_.find_segment(PT_INTERP);
+    if (!p) in_.fail("has no PT_INTERP to replace (statically linked or a library)");
+    const std::string& wanted = *plan_.interpreter;
+    if (in_.interpreter() == std::string_view(wanted)) return;
+    uint64_t slot = p->p_filesz;
+    if (wanted.size() + 1 > slot) {
+      growth_.interpreter = wanted;
+      return;
+    }
+    // Keep the slot's size (section header and PT_INTERP stay as they are);
+    // the kernel reads up to the first NUL.
+    std::memset(out_.data() + uint64_t(p->p_offset), 0, slot);
+    std::memcpy(out_.data() + uint64_t(p->p_offset), wanted.data(), wanted.size());
+  }
+
+  bool wants_dynamic() const {
+    return plan_.rpath.op != RpathEdit::Op::kKeep || plan_.soname || !plan_.add_needed.empty() ||
+           !plan_.remove_needed.empty() || !plan_.replace_needed.empty() || plan_.no_default_lib ||
+           plan_.add_debug_tag;
+  }
+
+  // Only when every reference into .dynstr is known can unreferenced bytes be
+  // reused; a section other than the usual ones linking to it means unknown
+  // readers, so then nothing is treated as free.
+  bool references_complete() const {
+    uint64_t strtab = in_.dynamic_value(DT_STRTAB).value_or(0);
+    if (in_.dynamic_value(DT_SYMTAB) && !find_dynamic_symbols(in_)) return false;
+    auto shdrs = in_.sections();
+    for (const Shdr<E>& s : shdrs) {
+      if (s.sh_link >= shdrs.size() || s.sh_link == 0) continue;
+      const Shdr<E>& target = shdrs[s.sh_link];
+      if (target.sh_type != SHT_STRTAB || target.sh_addr != strtab || strtab == 0) continue;
+      switch (uint32_t(s.sh_type)) {
+        case SHT_DYNSYM: case SHT_DYNAMIC: case SHT_GNU_verneed: case SHT_GNU_verdef: break;
+        default: return false;  // e.g. a .symtab sharing .dynstr
+      }
+    }
+    return true;
+  }
+
+  void dynamic() {
+    if (!wants_dynamic()) return;
+    if (!in_.has_dynamic()) in_.fail("has no dynamic section (statically linked)");
+    if (!in_.dynstr_offset()) in_.fail("has no dynamic string table (DT_STRTAB)");
+    DynamicView view{in_.dynamic_entries(),
+                     [this](uint64_t off) { return std::string(in_.dynamic_string(off, "dynamic entry")); },
+                     in_.header().e_type, in_.header().e_machine};
+    DynamicEdit edit = plan_dynamic(view, plan_);
+    if (same_entries(edit)) return;
+
+    uint64_t strtab_off = *in_.dynstr_offset();
+    StringSpace space(in_.bytes().subspan(strtab_off, in_.dynstr_size()), references_complete());
+    std::vector<StringField> fields = string_fields(in_);
+    keep_and_drop(space, edit, fields);
+
+    // New strings, in table order so the old slot of an entry is tried
+    // first; only if one fits nowhere does the table grow (and move).
+    std::vector<uint8_t> before_strings(out_.begin(), out_.end());
+    std::vector<PlannedEntry> entries = edit.entries;
+    if (!place_strings(space, entries, fields, edit, false)) {
+      out_ = std::move(before_strings);
+      StringSpace grown(in_.bytes().subspan(strtab_off, in_.dynstr_size()), references_complete());
+      keep_and_drop(grown, edit, fields);
+      entries = edit.entries;
+      place_strings(grown, entries, fields, edit, true);
+      std::vector<uint8_t> table = grown.finish();
+      // The old copy keeps only what the new one starts with: dropped
+      // strings are cleared there too, so no stale path stays in the file.
+      std::memcpy(out_.data() + strtab_off, table.data(), std::min<uint64_t>(table.size(), in_.dynstr_size()));
+      growth_.dynstr = std::move(table);
+    }
+    if (growth_.dynstr || entries.size() + 1 > in_.dynamic_slots()) {
+      growth_.dynamic.emplace();
+      for (const PlannedEntry& e : entries) growth_.dynamic->emplace_back(e.tag, e.value);
+      return;
+    }
+    std::vector<uint8_t> table = space.finish();
+    std::memcpy(out_.data() + strtab_off, table.data(), table.size());
+    uint64_t dyn_off = *in_.dynamic_offset();
+    for (uint64_t i = 0; i < in_.dynamic_slots(); ++i) {
+      auto& d = overlay<Dyn<E>>(dyn_off + i * sizeof(Dyn<E>));
+      d.d_tag = i < entries.size() ? entries[i].tag : DT_NULL;
+      d.d_val = i < entries.size() ? entries[i].value : 0;
+    }
+  }
+
+  void keep_and_drop(StringSpace& space, const DynamicEdit& edit, const std::vector<StringField>& fields) const {
+    // What stays referenced: kept string entries and every symbol/version
+    // string except the version-record file names that are being renamed.
+    for (const PlannedEntry& e : edit.entries)
+      if (is_string_tag(e.tag) && !e.text) space.keep(e.value);
+    for (const StringField& f : fields)
+      if (!renamed(f, edit)) space.keep(f.value);
+    for (const DynEntry& d : in_.dynamic_entries())
+      if (is_string_tag(d.tag)) space.drop(d.value);
+  }
+
+  // Gives every new string an offset (entries' values, renamed version-record
+  // file names written into out_). False when one does not fit and
+  // `may_grow` is false.
+  bool place_strings(StringSpace& space, std::vector<PlannedEntry>& entries, const std::vector<StringField>& fields,
+                     const DynamicEdit& edit, bool may_grow) {
+    auto place = [&](const std::string& text, std::optional<uint64_t> old) -> std::optional<uint64_t> {
+      if (may_grow) return space.place_or_append(text, old);
+      return space.place(text, old);
+    };
+    for (PlannedEntry& e : entries) {
+      if (!e.text) continue;
+      std::optional<uint64_t> old = e.value ? std::optional<uint64_t>(e.value) : std::nullopt;
+      std::optional<uint64_t> at = place(*e.text, old);
+      if (!at) return false;
+      e.value = *at;
+    }
+    for (const StringField& f : fields) {
+      if (!renamed(f, edit)) continue;
+      std::optional<uint64_t> at = place(new_file_name(f, edit), f.value);
+      if (!at) return false;
+      overlay<typename E::Word>(f.field_offset) = static_cast<uint32_t>(*at);
+    }
+    return true;
+  }
+
+  bool same_entries(const DynamicEdit& edit) const {
+    const auto& now = in_.dynamic_entries();
+    if (now.size() != edit.entries.size() || !edit.renamed_files.empty()) return false;
+    for (size_t i = 0; i < now.size(); ++i)
+      if (edit.entries[i].text || now[i].tag != edit.entries[i].tag || now[i].value != edit.entries[i].value)
+        return false;
+    return true;
+  }
+
+  bool renamed(const StringField& f, const DynamicEdit& edit) const {
+    return f.kind == StringField::Kind::kVerneedFile && !new_file_name(f, edit).empty();
+  }
+
+  std::string new_file_name(const StringField& f, const DynamicEdit& edit) const {
+    std::string_view old = in_.dynamic_string(f.value, "vn_file");
+    for (const auto& [from, to] : edit.renamed_files)
+      if (old == from) return to;
+    return {};
+  }
+
+  void clear_symbol_versions() {
+    if (plan_.clear_symbol_version.empty()) return;
+    std::optional<DynamicSymbols> syms = find_dynamic_symbols(in_);
+    if (!syms || !syms->versym_offset) in_.fail("has no symbol version table (DT_VERSYM)");
+    auto table = in_.template array_at<Sym<E>>(syms->offset, syms->count, "dynamic symbol table");
+    for (uint64_t i = 0; i < table.size(); ++i) {
+      std::string name(in_.dynamic_string(table[i].st_name, "st_name"));
+      if (plan_.clear_symbol_version.count(name))
+        overlay<typename E::Half>(*syms->versym_offset + 2 * i) = uint16_t(VER_NDX_GLOBAL);
+    }
+  }
+
+  const ElfFile<E>& in_;
+  const EditPlan& plan_;
+  std::vector<uint8_t> out_;
+  Growth growth_;
+};
+
+}  // namespace
+
+std::string Growth::describe() const {
+  std::string parts;
+  auto add = [&](const char* what) { parts += (parts.empty() ? "" : ", ") + std::string(what); };
+  if (interpreter) add("a longer interpreter");
+  if (dynstr) add("a larger .dynstr");
+  if (dynamic) add("a rewritten .dynamic");
+  if (add_gnu_stack) add("a PT_GNU_STACK entry");
+  return parts;
+}
+
+InPlaceResult edit_in_place(const std::string& name, std::span<const uint8_t> input, const EditPlan& plan) {
+  return elf::visit(name, input, [&]<typename E>(const ElfFile<E>& file) {
+    return InPlaceEditor<E>(file, plan).run();
+  });
+}
+
+}  // namespace shelf::patch

@@ -1,0 +1,42 @@
+// The first half of the writer: applies a plan without moving anything.
+// Strings go to existing copies, their old slots or dead .dynstr bytes; new
+// dynamic entries take spare DT_NULL slots; header fields are rewritten where
+// they are. What does not fit is described in `Growth` for the relayout
+// (relayout.h), which moves exactly those tables into one added segment.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "patch/edit_plan.h"
+
+namespace shelf::patch {
+
+struct Growth {
+  std::optional<std::string> interpreter;   // PT_INTERP contents, NUL excluded
+  std::optional<std::vector<uint8_t>> dynstr;  // the whole new string table
+  // The whole new dynamic table (tag, value; DT_NULL excluded) when it must
+  // be rewritten by the relayout: it has too few slots, or DT_STRTAB and
+  // DT_STRSZ change because the string table moves.
+  std::optional<std::vector<std::pair<uint64_t, uint64_t>>> dynamic;
+  std::optional<uint32_t> add_gnu_stack;  // p_flags of a PT_GNU_STACK to add
+
+  bool empty() const { return !interpreter && !dynstr && !dynamic && !add_gnu_stack; }
+  // One line for errors: what had to grow.
+  std::string describe() const;
+};
+
+struct InPlaceResult {
+  std::vector<uint8_t> bytes;  // the input with every edit that fits applied
+  Growth growth;               // what the relayout must still do
+};
+
+// Throws elf::Error (naming `name`) for malformed input and for edits that
+// make no sense for the file (no PT_INTERP to replace, no dynamic section…).
+InPlaceResult edit_in_place(const std::string& name, std::span<const uint8_t> input, const EditPlan& plan);
+
+}  // namespace shelf::patch

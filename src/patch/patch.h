@@ -1,0 +1,39 @@
+// The patch module's entry points: print what patchelf prints, and apply an
+// EditPlan to a file with safe output. See edit_plan.h for the edits and
+// DESIGN.md ("Patch writer rules") for how they are written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "patch/atomic_write.h"
+#include "patch/edit_plan.h"
+#include "patch/queries.h"
+
+namespace shelf::patch {
+
+struct PatchOptions {
+  std::optional<std::string> output;  // write here instead of over the input
+  OutputOptions write;
+};
+
+struct PatchOutcome {
+  bool written = false;        // false: the plan changed nothing, no file was touched
+  uint64_t bytes_changed = 0;  // bytes that differ from the input (same-size results)
+  uint64_t size_before = 0;
+  uint64_t size_after = 0;
+};
+
+// Reads `path`, applies `plan`, checks the result and writes it (to
+// options.output if set; with --output the file is always written, as
+// patchelf does). Throws elf::Error naming the file; on any error nothing
+// has been written.
+PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options);
+
+// Parses a written file again the way every later reader will: headers,
+// dynamic table, interpreter, every dynamic string, version records. Throws
+// elf::Error on the first problem.
+void verify_file(const std::string& path);
+
+}  // namespace shelf::patch

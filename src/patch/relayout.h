@@ -1,0 +1,30 @@
+// The second half of the writer: what did not fit in place moves, together,
+// into one added PT_LOAD segment at the end of the file (read-write, as
+// .dynamic must be for the loader). The segment holds the program header
+// table (which needs the extra entry; PT_PHDR follows it), and whichever of
+// the interpreter, .dynamic and .dynstr had to grow. Section headers,
+// PT_INTERP, PT_DYNAMIC, DT_STRTAB/DT_STRSZ and e_phoff follow the moves.
+// The segment keeps the first PT_LOAD's offset-to-address difference, so
+// AT_PHDR is right whether the kernel (or qemu-user) derives it from the
+// first segment and e_phoff, or from the segment that holds the table.
+//
+// A file this writer grew before already ends with such a segment; it is
+// rebuilt where it is instead of adding another, so any number of growing
+// edits leaves one added segment and no accumulated copies.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "patch/in_place.h"
+
+namespace shelf::patch {
+
+// `edited` is the in-place result for the input; `growth` what must move.
+// `page_size` overrides the alignment taken from the file's PT_LOAD entries.
+std::vector<uint8_t> relayout(const std::string& name, std::vector<uint8_t> edited, const Growth& growth,
+                              std::optional<uint64_t> page_size);
+
+}  // namespace shelf::patch

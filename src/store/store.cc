@@ -1,0 +1,305 @@
+#include "store/store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "store/crash_point.h"
+#include "store/error.h"
+#include "store/nar.h"
+#include "store/ref_scan.h"
+#include "store/temp_dir.h"
+#include "store/tree_ops.h"
+
+namespace shelf::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+std::string absolute_dir(const std::string& dir) {
+  std::string out = fs::absolute(fs::path(dir)).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+void make_dirs(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir, "cannot create directory: " + ec.message());
+}
+
+std::vector<std::string> entries_of(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (!d) throw Error(dir, "cannot open store directory: " + errno_text(errno));
+  while (dirent* e = readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  closedir(d);
+  return names;
+}
+
+void require_exclusive(const FileLock& lock) {
+  if (lock.mode() != FileLock::Mode::kExclusive) throw std::logic_error("gc lock must be held exclusively");
+}
+
+StoreConfig prepared(StoreConfig config) {
+  config.store_dir = absolute_dir(config.store_dir);
+  config.state_dir = absolute_dir(config.state_dir);
+  make_dirs(config.store_dir);
+  make_dirs(config.state_dir);
+  make_dirs(config.state_dir + "/gcroots");
+  return config;
+}
+
+}  // namespace
+
+StoreConfig StoreConfig::from_environment() {
+  std::string home = env_or("HOME", "/");
+  std::string data = env_or("XDG_DATA_HOME", home + "/.local/share");
+  std::string state = env_or("XDG_STATE_HOME", home + "/.local/state");
+  return {absolute_dir(env_or("SHELF_STORE", data + "/shelf/store")),
+          absolute_dir(env_or("SHELF_STATE", state + "/shelf"))};
+}
+
+Store::Store(StoreConfig config) : config_(prepared(std::move(config))) {
+  {
+    // Creating the database and switching it to WAL must not race another
+    // process doing the same (SQLite answers "locked" without waiting there).
+    FileLock registering(lock_path("register.lock"), FileLock::Mode::kExclusive);
+    db_ = std::make_unique<Database>(config_.state_dir + "/db.sqlite", config_.store_dir);
+    recover(registering);
+  }
+  // Only when no add, gc or delete runs can a `.tmp-*` directory be stale.
+  if (auto exclusive = FileLock::try_lock(lock_path("gc.lock"), FileLock::Mode::kExclusive))
+    remove_temp_dirs(*exclusive);
+}
+
+bool Store::exists(const std::string& path) const {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+FileLock Store::lock_gc(FileLock::Mode mode) const { return FileLock(lock_path("gc.lock"), mode); }
+
+void Store::recover(const FileLock& registering) {
+  if (registering.mode() != FileLock::Mode::kExclusive) throw std::logic_error("register lock must be held");
+  // Whoever held register.lock while writing these intents is dead.
+  for (const Intent& intent : db_->intents()) {
+    std::string final_path = print(intent.path);
+    Database::Transaction tx(*db_);
+    if (intent.op == Intent::Op::kAdd) {
+      if (!exists(final_path)) {
+        if (exists(intent.temp)) {
+          if (rename(intent.temp.c_str(), final_path.c_str()) != 0)
+            throw Error(final_path, "cannot finish an interrupted add: " + errno_text(errno));
+        } else {
+          db_->unregister_path(intent.path);  // its tree is gone; it cannot be finished
+        }
+      }
+    } else if (exists(final_path)) {
+      // An interrupted deletion: the path is already unregistered.
+      if (mkdir(intent.temp.c_str(), 0700) != 0 && errno != EEXIST)
+        throw Error(intent.temp, "cannot create directory: " + errno_text(errno));
+      if (rename(final_path.c_str(), (intent.temp + "/old").c_str()) != 0)
+        throw Error(final_path, "cannot finish an interrupted delete: " + errno_text(errno));
+    }
+    db_->remove_intent(intent.path);
+    tx.commit();
+    if (intent.op == Intent::Op::kDelete) remove_tree(intent.temp);
+  }
+}
+
+void Store::remove_temp_dirs(const FileLock& exclusive_gc) {
+  require_exclusive(exclusive_gc);
+  for (const std::string& name : entries_of(dir()))
+    if (name.starts_with(kTempPrefix)) remove_tree(dir() + "/" + name);
+}
+
+StorePath Store::to_store_path(const std::string& path) const {
+  std::string full = fs::absolute(fs::path(path)).lexically_normal().string();
+  if (full.size() <= dir().size() + 1 || full.compare(0, dir().size(), dir()) != 0 || full[dir().size()] != '/')
+    throw BadInput(path, "not in the store " + dir());
+  std::string rest = full.substr(dir().size() + 1);
+  return StorePath::parse(rest.substr(0, rest.find('/')));
+}
+
+PathInfo Store::info(const StorePath& path) {
+  auto info = db_->query(path);
+  if (!info) throw BadInput(print(path), "not a valid store path");
+  return *info;
+}
+
+StorePathSet Store::closure(const StorePathSet& start) {
+  StorePathSet seen;
+  std::deque<StorePath> queue(start.begin(), start.end());
+  while (!queue.empty()) {
+    StorePath p = queue.front();
+    queue.pop_front();
+    if (!seen.insert(p).second) continue;
+    for (const StorePath& ref : info(p).references)
+      if (!seen.count(ref)) queue.push_back(ref);
+  }
+  return seen;
+}
+
+PathInfo Store::add_tree(const std::string& source, std::string_view name) {
+  check_name(name);
+  struct stat st;
+  if (lstat(source.c_str(), &st) != 0) throw BadInput(source, "cannot read: " + errno_text(errno));
+
+  FileLock gc = lock_gc(FileLock::Mode::kShared);
+  TempDir temp(dir());
+  std::string built = temp.path() + "/out";
+  copy_tree(source, built);
+  canonicalise_tree(built);
+
+  // Candidates for references: every valid path (the gc lock keeps them valid).
+  std::map<std::string, StorePath> by_hash;
+  for (const PathInfo& p : db_->all_paths()) by_hash.emplace(p.path.hash_part(), p.path);
+  std::unordered_set<std::string> candidates;
+  for (const auto& [hash, path] : by_hash) candidates.insert(hash);
+  HashSink hasher;
+  RefScanSink scanner(std::move(candidates));
+  TeeSink both{&hasher, &scanner};
+  dump_path(built, both);  // one pass: NAR hash, NAR size and references
+  Hash nar_hash = hasher.finish();
+  StorePathSet references;
+  for (const std::string& hash : scanner.found()) references.insert(by_hash.at(hash));
+  PathInfo info{make_content_path(dir(), nar_hash, name, references), nar_hash, hasher.size(), references,
+                static_cast<int64_t>(std::time(nullptr))};
+
+  crash_point("add:built");
+  // The tree must be on disk before the database says it is valid.
+  int dir_fd = open(dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    syncfs(dir_fd);
+    close(dir_fd);
+  }
+
+  FileLock registering(lock_path("register.lock"), FileLock::Mode::kExclusive);
+  if (auto existing = db_->query(info.path)) return *existing;
+  std::string final_path = print(info.path);
+  if (exists(final_path)) {
+    // Not valid, yet there: a leftover; move it into our temporary
+    // directory, which deletes it with everything else.
+    if (rename(final_path.c_str(), (temp.path() + "/stale").c_str()) != 0)
+      throw Error(final_path, "cannot remove an invalid leftover: " + errno_text(errno));
+  }
+  {
+    Database::Transaction tx(*db_);
+    db_->register_path(info);
+    db_->add_intent({info.path, Intent::Op::kAdd, built});
+    tx.commit();
+  }
+  crash_point("add:registered");
+  if (rename(built.c_str(), final_path.c_str()) != 0) {
+    int err = errno;
+    Database::Transaction tx(*db_);
+    db_->unregister_path(info.path);
+    db_->remove_intent(info.path);
+    tx.commit();
+    throw Error(final_path, "cannot move into place: " + errno_text(err));
+  }
+  crash_point("add:renamed");
+  Database::Transaction tx(*db_);
+  db_->remove_intent(info.path);
+  tx.commit();
+  return info;
+}
+
+std::vector<std::string> Store::unregistered_entries() {
+  std::set<std::string> valid;
+  for (const PathInfo& p : db_->all_paths()) valid.insert(p.path.base_name());
+  std::vector<std::string> result;
+  for (const std::string& name : entries_of(dir()))
+    if (!name.starts_with(kTempPrefix) && !valid.count(name)) result.push_back(name);
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+void Store::remove_valid_path(const StorePath& path, const FileLock& exclusive_gc) {
+  require_exclusive(exclusive_gc);
+  std::string final_path = print(path);
+  TempDir trash(dir());
+  {
+    FileLock registering(lock_path("register.lock"), FileLock::Mode::kExclusive);
+    {
+      Database::Transaction tx(*db_);
+      db_->unregister_path(path);
+      db_->add_intent({path, Intent::Op::kDelete, trash.path()});
+      tx.commit();
+    }
+    crash_point("delete:unregistered");
+    if (rename(final_path.c_str(), (trash.path() + "/old").c_str()) != 0 && errno != ENOENT)
+      throw Error(final_path, "cannot move away for deletion: " + errno_text(errno));
+    crash_point("delete:renamed");
+    Database::Transaction tx(*db_);
+    db_->remove_intent(path);
+    tx.commit();
+  }
+  crash_point("delete:trashed");
+  remove_tree(trash.path());
+}
+
+void Store::remove_unregistered_entry(const std::string& name, const FileLock& exclusive_gc) {
+  require_exclusive(exclusive_gc);
+  TempDir trash(dir());
+  FileLock registering(lock_path("register.lock"), FileLock::Mode::kExclusive);
+  if (auto p = StorePath::try_parse(name); p && db_->is_valid(*p)) return;
+  if (rename((dir() + "/" + name).c_str(), (trash.path() + "/old").c_str()) != 0 && errno != ENOENT)
+    throw Error(dir() + "/" + name, "cannot move away for deletion: " + errno_text(errno));
+}
+
+std::vector<VerifyProblem> Store::verify() {
+  FileLock gc = lock_gc(FileLock::Mode::kShared);
+  std::vector<PathInfo> registered;
+  std::vector<std::string> unregistered;
+  {
+    // One consistent picture of database and directory.
+    FileLock registering(lock_path("register.lock"), FileLock::Mode::kExclusive);
+    registered = db_->all_paths();
+    unregistered = unregistered_entries();
+  }
+  std::vector<VerifyProblem> problems;
+  for (const PathInfo& p : registered) {
+    std::string full = print(p.path);
+    if (!exists(full)) {
+      problems.push_back({VerifyProblem::Kind::kMissing, full, ""});
+      continue;
+    }
+    std::string detail;
+    try {
+      NarDigest actual = hash_path(full);
+      if (actual.hash != p.nar_hash || actual.size != p.nar_size)
+        detail = "NAR hash " + actual.hash.nix() + " (" + std::to_string(actual.size) + " bytes), registered " +
+                 p.nar_hash.nix() + " (" + std::to_string(p.nar_size) + " bytes)";
+    } catch (const BadInput& e) {
+      detail = e.what();
+    }
+    if (!detail.empty()) problems.push_back({VerifyProblem::Kind::kModified, full, detail});
+  }
+  for (const std::string& name : unregistered)
+    problems.push_back({VerifyProblem::Kind::kUnregistered, dir() + "/" + name, ""});
+  return problems;
+}
+
+}  // namespace shelf::store

@@ -1,0 +1,96 @@
+// The store: a directory of immutable, content-addressed paths plus the
+// database that says which of them are valid and what they reference.
+//
+// Concurrency (two flock files in the state directory, as Nix's gc lock):
+//  - gc.lock: `add` and `verify` hold it shared for their whole run, `gc`
+//    and `delete` hold it exclusively, so a collector never sees a path that
+//    an `add` is still building or about to reference.
+//  - register.lock: held briefly around every change of validity (database
+//    row + rename), so two adds of the same content register it once.
+//
+// Crash safety: a path is built in a `.tmp-*` directory inside the store and
+// becomes visible by rename(2). Its database row is committed *before* the
+// rename together with an intent row naming the temporary directory, and the
+// intent is dropped after the rename. Deletion commits the unregistration
+// and an intent first, then renames the path into a `.tmp-*` directory and
+// removes it there. Every process that opens the store first finishes the
+// intents left by dead processes (under register.lock, which live owners of
+// intents hold), and when nobody holds gc.lock it removes leftover `.tmp-*`
+// directories. So after a kill -9 at any instant the store shows either no
+// path or a complete, registered one.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+#include "store/lock.h"
+#include "store/store_path.h"
+
+namespace shelf::store {
+
+struct StoreConfig {
+  std::string store_dir;  // absolute, no trailing slash
+  std::string state_dir;
+  // $SHELF_STORE (default $XDG_DATA_HOME/shelf/store, ~/.local/share/shelf/store)
+  // and $SHELF_STATE (default $XDG_STATE_HOME/shelf, ~/.local/state/shelf).
+  static StoreConfig from_environment();
+};
+
+struct VerifyProblem {
+  enum class Kind { kMissing, kModified, kUnregistered };
+  Kind kind;
+  std::string path;
+  std::string detail;  // for kModified: the hashes
+};
+
+class Store {
+ public:
+  // Creates the directories and database when missing and recovers from
+  // crashed operations.
+  explicit Store(StoreConfig config);
+
+  const std::string& dir() const { return config_.store_dir; }
+  const StoreConfig& config() const { return config_; }
+  std::string print(const StorePath& path) const { return dir() + "/" + path.base_name(); }
+  // The store path that `path` (a full path, possibly inside a store path)
+  // names; throws BadInput when it is not below the store directory.
+  StorePath to_store_path(const std::string& path) const;
+
+  // Copies `source` into the store by content and registers it with the
+  // references found in it; returns the existing registration when the same
+  // content was added before. Bad input leaves the store unchanged.
+  PathInfo add_tree(const std::string& source, std::string_view name);
+
+  PathInfo info(const StorePath& path);  // throws BadInput unless valid
+  bool is_valid(const StorePath& path) { return db_->is_valid(path); }
+  std::vector<PathInfo> list() { return db_->all_paths(); }
+  StorePathSet referrers(const StorePath& path) { return db_->referrers(path); }
+  // The paths reachable from `start` through references, `start` included.
+  StorePathSet closure(const StorePathSet& start);
+
+  // Recomputes every NAR hash; lists missing, modified and unregistered paths.
+  std::vector<VerifyProblem> verify();
+
+  FileLock lock_gc(FileLock::Mode mode) const;
+  // Names of entries in the store directory that are not valid paths
+  // (crash leftovers or foreign files), `.tmp-*` excluded.
+  std::vector<std::string> unregistered_entries();
+  // Both need gc.lock held exclusively (the lock is the proof). Unregisters
+  // `path` (Refused while another valid path references it) and removes it.
+  void remove_valid_path(const StorePath& path, const FileLock& exclusive_gc);
+  void remove_unregistered_entry(const std::string& name, const FileLock& exclusive_gc);
+  // Removes the `.tmp-*` directories of crashed operations.
+  void remove_temp_dirs(const FileLock& exclusive_gc);
+
+ private:
+  std::string lock_path(const char* name) const { return config_.state_dir + "/" + name; }
+  void recover(const FileLock& registering);
+  bool exists(const std::string& path) const;
+
+  StoreConfig config_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace shelf::store

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Host fixtures for the patcher (tests/patch). OUTDIR gets
+#   lib/libpgreet.so.1     a library with a long SONAME string and symbol versions
+#   prog-runpath           PIE, NEEDED libpgreet + libc, a long DT_RUNPATH whose last
+#                          entry is $ORIGIN/lib (so shorter paths can be set in place)
+#   prog-rpath             the same with DT_RPATH (--disable-new-dtags)
+#   prog-nopie             ET_EXEC with the long DT_RUNPATH
+#   prog-static            no interpreter, no dynamic section
+#   prog-nosections        prog-runpath without section headers
+# The long placeholder directory does not exist; the programs find their
+# library through $ORIGIN/lib.
+set -euo pipefail
+out=${1:?usage: build.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in gcc python3; do
+  if ! command -v $tool >/dev/null; then
+    echo "testdata/patch/build.sh: $tool not found: install the Debian package $tool" >&2
+    exit 1
+  fi
+done
+rm -rf "$out"
+mkdir -p "$out/lib"
+cflags=(-O1 -g0 -Wall -Wextra -Werror)
+placeholder=/nonexistent/shelf-placeholder/directory/that/is/quite/long/on/purpose
+gcc "${cflags[@]}" -fPIC -shared -Wl,-soname,libpgreet.so.1 -Wl,--version-script="$here/greet.map" \
+  -o "$out/lib/libpgreet.so.1" "$here/greet.c"
+ln -sf libpgreet.so.1 "$out/lib/libpgreet.so"
+link=("$here/main.c" -L"$out/lib" -lpgreet)
+gcc "${cflags[@]}" -fPIE -pie -o "$out/prog-runpath" "${link[@]}" \
+  -Wl,--enable-new-dtags -Wl,-rpath,"$placeholder:\$ORIGIN/lib"
+gcc "${cflags[@]}" -fPIE -pie -o "$out/prog-rpath" "${link[@]}" \
+  -Wl,--disable-new-dtags -Wl,-rpath,"$placeholder:\$ORIGIN/lib"
+gcc "${cflags[@]}" -fno-pie -no-pie -o "$out/prog-nopie" "${link[@]}" \
+  -Wl,--enable-new-dtags -Wl,-rpath,"$placeholder:\$ORIGIN/lib"
+gcc "${cflags[@]}" -static -o "$out/prog-static" "$here/main.c" "$here/greet.c"
+"$here/no_sections.py" "$out/prog-runpath" "$out/prog-nosections"
+chmod +x "$out/prog-nosections"

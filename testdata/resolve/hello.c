@@ -1,0 +1,2 @@
+/* Needs nothing but libc. */
+int main(void) { return 0; }

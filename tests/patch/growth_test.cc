@@ -1,0 +1,249 @@
+// Growing edits: a longer interpreter, RUNPATH, SONAME or more NEEDED move
+// the grown tables into one added segment. Checked by running the programs
+// (qemu-user for foreign machines), by independent readers, by strip and
+// objcopy, and by repeating growing edits many times.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "patch_support.h"
+#include "support/paths.h"
+
+namespace fs = std::filesystem;
+
+namespace shelf::test {
+namespace {
+
+int count_loads(const std::string& file) {
+  int n = 0;
+  for (const std::string& line : lines(run({"readelf", "-lW", file}).out))
+    if (line.find(" LOAD ") != std::string::npos) ++n;
+  return n;
+}
+
+// readelf -a and eu-readelf -a read the whole file without a warning.
+void expect_clean_reads(const std::string& file) {
+  RunResult a = run({"readelf", "-a", "-W", file});
+  EXPECT_EQ(a.status, 0) << file;
+  EXPECT_EQ(a.err, "") << "readelf warns about " << file;
+  RunResult b = run({"eu-readelf", "-a", file});
+  EXPECT_EQ(b.status, 0) << file;
+  EXPECT_EQ(b.err, "") << "eu-readelf warns about " << file;
+}
+
+// "2.36" from the libc's banner ("... release version 2.36.").
+std::string glibc_version(const std::string& libc) {
+  std::vector<uint8_t> bytes = read_bytes(libc);
+  std::string text(bytes.begin(), bytes.end());
+  size_t at = text.find("release version ");
+  if (at == std::string::npos) return "unknown";
+  at += 16;
+  size_t end = at;
+  while (end < text.size() && (isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+  std::string v = text.substr(at, end - at);
+  while (!v.empty() && v.back() == '.') v.pop_back();
+  return v;
+}
+
+std::string first_existing(const std::vector<std::string>& candidates) {
+  for (const std::string& c : candidates)
+    if (fs::exists(c)) return c;
+  return "";
+}
+
+// (a) Every fixture architecture: the program's interpreter and RUNPATH point
+// into a store-like copy of the toolchain's loader and libc; it runs (with
+// no qemu -L: every path it needs is in the "store") and prints what the
+// unpatched program prints.
+TEST(PatchGrowth, ProgramsRunFromAStoreLikeGlibcOnEveryArchitecture) {
+  std::ifstream arches(fixtures_dir() + "/arch/arches.txt");
+  int ran = 0;
+  for (std::string arch, qemu, sysroot; arches >> arch >> qemu >> sysroot;)
+    for (const char* program : {"hello", "hello-nopie"}) {  // ET_DYN and ET_EXEC
+      SCOPED_TRACE(arch + " " + program);
+      std::string dir = make_temp_dir("growth-store-" + arch);
+      std::string hello = copy_file(arch_fixture(arch, program), dir, "hello");
+      copy_file(arch_fixture(arch, "libgreet.so.1"), dir, "libgreet.so.1");
+      std::vector<std::string> before_cmd, after_cmd;
+      if (qemu != "-") {
+        if (!require_tool(qemu, "qemu-user")) return;
+        before_cmd = {qemu, "-L", sysroot};
+        after_cmd = {qemu};
+      }
+      before_cmd.push_back(hello);
+      before_cmd.push_back("store");
+      RunResult want = run(before_cmd);
+      ASSERT_EQ(want.status, 0) << want.err;
+
+      std::string interp = lines(shelf({"patch", "--print-interpreter", hello}).out).at(0);
+      std::string root = sysroot == "/" ? "" : sysroot;
+      std::string loader = fs::canonical(root + interp).string();
+      std::string libc = first_existing({root + "/lib/libc.so.6", root + "/lib64/libc.so.6",
+                                         root + "/lib/x86_64-linux-gnu/libc.so.6"});
+      ASSERT_FALSE(libc.empty()) << "no libc.so.6 in " << sysroot;
+      std::string store = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc-" + glibc_version(libc) + "/lib";
+      fs::create_directories(store);
+      std::string new_interp = store + "/" + fs::path(interp).filename().string();
+      fs::copy_file(loader, new_interp);
+      fs::copy_file(fs::canonical(libc), store + "/libc.so.6");
+      RunResult r = shelf({"patch", "--set-interpreter", new_interp, "--set-rpath", store + ":$ORIGIN", hello});
+      ASSERT_EQ(r.status, 0) << r.err;
+      EXPECT_EQ(count_loads(hello), count_loads(arch_fixture(arch, program)) + 1);
+      expect_clean_reads(hello);
+      EXPECT_EQ(shelf({"patch", "--print-interpreter", hello}).out, new_interp + "\n");
+      after_cmd.push_back(hello);
+      after_cmd.push_back("store");
+      RunResult got = run(after_cmd);
+      EXPECT_EQ(got.status, 0) << got.err;
+      EXPECT_EQ(got.out, want.out);
+      ++ran;
+    }
+  EXPECT_GE(ran, 8);
+}
+
+std::string dynamic_offset(const std::string& file) {
+  for (const std::string& line : lines(run({"readelf", "-lW", file}).out)) {
+    std::istringstream words(line);
+    std::string type, offset;
+    if (words >> type >> offset && type == "DYNAMIC") return offset;
+  }
+  return "";
+}
+
+// More NEEDED entries than the dynamic section has slots: .dynamic itself
+// moves to the added segment, and the loader (native or under qemu-user)
+// must still find it through PT_DYNAMIC and write DT_DEBUG into it.
+TEST(PatchGrowth, MovedDynamicSectionWorksOnEveryArchitecture) {
+  std::ifstream arches(fixtures_dir() + "/arch/arches.txt");
+  int moved = 0, ran = 0;
+  for (std::string arch, qemu, sysroot; arches >> arch >> qemu >> sysroot;) {
+    SCOPED_TRACE(arch);
+    std::string dir = make_temp_dir("growth-dynamic-" + arch);
+    std::string hello = copy_file(arch_fixture(arch, "hello"), dir, "hello");
+    copy_file(arch_fixture(arch, "libgreet.so.1"), dir, "libgreet.so.1");
+    std::vector<std::string> cmd;
+    if (qemu != "-") {
+      if (!require_tool(qemu, "qemu-user")) return;
+      cmd = {qemu, "-L", sysroot};
+    }
+    cmd.insert(cmd.end(), {hello, "moved"});
+    RunResult want = run(cmd);
+    ASSERT_EQ(want.status, 0) << want.err;
+    std::string before = dynamic_offset(hello);
+    RunResult r = shelf({"patch", "--add-needed", "libm.so.6", "--add-needed", "libdl.so.2", "--add-needed",
+                         "libpthread.so.0", "--add-needed", "librt.so.1", "--add-needed", "libutil.so.1",
+                         "--add-debug-tag", hello});
+    ASSERT_EQ(r.status, 0) << r.err;
+    moved += dynamic_offset(hello) != before;
+    expect_clean_reads(hello);
+    RunResult got = run(cmd);
+    EXPECT_EQ(got.status, 0) << got.err;
+    EXPECT_EQ(got.out, want.out);
+    ++ran;
+  }
+  EXPECT_GE(ran, 4);
+  EXPECT_GE(moved, 4) << "most fixtures have too few spare slots for five more entries";
+}
+
+// --page-size sets the added segment's alignment (64 KiB pages here).
+TEST(PatchGrowth, PageSizeOptionAlignsTheAddedSegment) {
+  std::string dir = make_temp_dir("growth-page");
+  fs::create_directory_symlink(fs::path(patch_fixture("lib")), dir + "/lib");
+  std::string prog = copy_file(patch_fixture("prog-runpath"), dir, "prog");
+  RunResult r = shelf({"patch", "--page-size", "65536", "--set-rpath", "$ORIGIN/lib:" + std::string(200, 'p'), prog});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string last_load;
+  for (const std::string& line : lines(run({"readelf", "-lW", prog}).out))
+    if (line.find(" LOAD ") != std::string::npos) last_load = line;
+  std::istringstream words(last_load);
+  std::string type, offset, vaddr, paddr, filesz, memsz, flags, align;
+  words >> type >> offset >> vaddr >> paddr >> filesz >> memsz >> flags >> align;
+  EXPECT_EQ(align, "0x10000") << last_load;
+  EXPECT_EQ(std::stoull(offset, nullptr, 16) % 65536, std::stoull(vaddr, nullptr, 16) % 65536) << last_load;
+  RunResult ran = run({prog, "pages"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello, pages, from libpgreet\n");
+  expect_clean_reads(prog);
+}
+
+// Host programs, PIE and not, and a library: longer everything, then run;
+// the result survives strip and objcopy.
+TEST(PatchGrowth, HostFilesGrowRunAndSurviveStrip) {
+  if (!require_tool("strip", "binutils") || !require_tool("eu-readelf", "elfutils")) return;
+  std::string dir = make_temp_dir("growth-host");
+  std::string lib_dir = dir + "/" + std::string(120, 'l');
+  fs::create_directories(lib_dir);
+  fs::copy_file(patch_fixture("lib/libpgreet.so.1"), lib_dir + "/libpgreet.so.1");
+  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc/lib";
+  fs::create_directories(loader_dir);
+  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
+  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  for (const char* name : {"prog-runpath", "prog-nopie", "prog-rpath", "prog-nosections"}) {
+    SCOPED_TRACE(name);
+    std::string prog = copy_file(patch_fixture(name), dir, name);
+    RunResult r = shelf({"patch", "--set-interpreter", loader, "--set-rpath", lib_dir, "--add-needed", "libm.so.6",
+                         "--add-debug-tag", prog});
+    ASSERT_EQ(r.status, 0) << r.err;
+    RunResult ran = run({prog, name});
+    EXPECT_EQ(ran.status, 0) << ran.err;
+    EXPECT_EQ(ran.out, std::string("hello, ") + name + ", from libpgreet\n");
+    EXPECT_EQ(shelf({"patch", "--print-needed", prog}).out, "libm.so.6\nlibpgreet.so.1\nlibc.so.6\n");
+    if (std::string(name) == "prog-nosections") continue;  // strip needs sections
+    expect_clean_reads(prog);
+    for (const char* tool : {"strip", "objcopy"}) {
+      std::string out = prog + "." + tool;
+      RunResult t = std::string(tool) == "strip" ? run({"strip", "-o", out, prog}) : run({"objcopy", prog, out});
+      ASSERT_EQ(t.status, 0) << t.err;
+      RunResult again = run({out, tool});
+      EXPECT_EQ(again.status, 0) << tool << ": " << again.err;
+      EXPECT_EQ(again.out, std::string("hello, ") + tool + ", from libpgreet\n");
+    }
+  }
+  std::string lib = copy_file(patch_fixture("lib/libpgreet.so.1"), dir, "libpgreet.so.1");
+  std::string soname = "libpgreet-with-a-much-longer-soname-than-before.so.1";
+  ASSERT_EQ(shelf({"patch", "--set-soname", soname, "--set-rpath", lib_dir, lib}).status, 0);
+  EXPECT_EQ(run({"patchelf", "--print-soname", lib}).out, soname + "\n");
+  expect_clean_reads(lib);
+}
+
+// 200 growing edits in a row: one added segment, the size bounded by the
+// longest strings, and the same edit twice changes nothing.
+TEST(PatchGrowth, RepeatedGrowingEditsStayBounded) {
+  std::string dir = make_temp_dir("growth-repeat");
+  std::string prog = copy_file(patch_fixture("prog-runpath"), dir, "prog");
+  fs::create_directory_symlink(fs::path(patch_fixture("lib")), dir + "/lib");
+  uint64_t original = read_bytes(prog).size();
+  uint64_t largest = 0, first = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::string rpath = "$ORIGIN/lib:/" + std::string(100 + (i * 37) % 150, static_cast<char>('a' + i % 26));
+    std::vector<std::string> args{"patch", "--set-rpath", rpath, "--remove-needed", "libx" + std::to_string(i - 1) + ".so",
+                                  "--add-needed", "libx" + std::to_string(i) + ".so", prog};
+    RunResult r = shelf(args);
+    ASSERT_EQ(r.status, 0) << "edit " << i << ": " << r.err;
+    largest = std::max<uint64_t>(largest, read_bytes(prog).size());
+    if (i == 0) first = largest;
+  }
+  EXPECT_EQ(count_loads(prog), count_loads(patch_fixture("prog-runpath")) + 1);
+  // One segment: program headers (+1), a dynamic table, a string table that
+  // holds the original strings plus one RUNPATH and one NEEDED, placed after
+  // at most a page of padding. Later edits only vary the RUNPATH's length.
+  EXPECT_LE(first, original + 4096 + 2048);
+  EXPECT_LE(largest, first + 250) << "growth accumulated";
+  expect_clean_reads(prog);
+  ASSERT_EQ(shelf({"patch", "--remove-needed", "libx199.so", prog}).status, 0);
+  RunResult ran = run({prog, "bounded"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello, bounded, from libpgreet\n");
+  std::vector<uint8_t> once = read_bytes(prog);
+  std::string long_rpath = "$ORIGIN/lib:" + std::string(300, 'z');
+  ASSERT_EQ(shelf({"patch", "--set-rpath", long_rpath, prog}).status, 0);
+  std::vector<uint8_t> grown = read_bytes(prog);
+  ASSERT_EQ(shelf({"patch", "--set-rpath", long_rpath, prog}).status, 0);
+  EXPECT_EQ(read_bytes(prog), grown) << "the same growing edit twice";
+  EXPECT_NE(grown, once);
+}
+
+}  // namespace
+}  // namespace shelf::test

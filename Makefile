@@ -18,7 +18,7 @@ PACKAGES := cmake g++ make pkg-config git \
   gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu gcc-riscv64-linux-gnu \
   gcc-mips64el-linux-gnuabi64 qemu-user binutils \
   patchelf elfutils pax-utils libtree desktop-file-utils libglib2.0-bin nix-bin makeself bubblewrap \
-  python3 time hyperfine sqlite3
+  python3 time hyperfine sqlite3 zstd zip unzip xz-utils bzip2 strace
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -61,7 +61,7 @@ constexpr const char* kSyntax =
     "  [--print-execstack]\t\tPrints whether the object requests an executable stack\n"
     "  [--clear-execstack]\n"
     "  [--set-execstack]\n"
-    "  [--rename-dynamic-symbols NAME_MAP_FILE]\tRenames dynamic symbols (not supported yet)\n"
+    "  [--rename-dynamic-symbols NAME_MAP_FILE]\tRenames dynamic symbols. The map file should contain two symbols (old_name new_name) per line\n"
     "  [--output FILE]\n"
     "  [--in-place]\t\tRewrite the file's own inode (keeps hard links)\n"
     "  [--debug]\n"

@@ -1,4 +1,4 @@
-// `shelf store add|ls|refs|closure|verify|dump|hash|delete|gc`: the
+// `shelf store add|import|ls|refs|closure|verify|dump|hash|delete|gc`: the
 // content-addressed store. Flags are parsed here; src/store does the work.
 #include <unistd.h>
 
@@ -9,11 +9,13 @@
 #include "cli/commands.h"
 #include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
+#include "store/archive_name.h"
 #include "store/error.h"
 #include "store/fd_sink.h"
 #include "store/gc.h"
 #include "store/nar.h"
 #include "store/store.h"
+#include "store/unpack.h"
 
 namespace shelf::cli {
 
@@ -87,6 +89,35 @@ void define_add(CLI::App& store_cmd, int& status) {
       std::string full_name = store::make_name(name, o->version);
       Store s(StoreConfig::from_environment());
       std::cout << s.print(s.add_tree(o->source, full_name).path) << "\n";
+      return kOk;
+    });
+  });
+}
+
+void define_import(CLI::App& store_cmd, int& status) {
+  struct Options {
+    std::string file, name, version;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = store_cmd.add_subcommand(
+      "import",
+      "Unpack an archive into the store and print its store path, as `store add` of the unpacked tree.\n"
+      "Recognised by content: tar (plain, gzip, xz, zstd, bzip2), zip, .deb (its data.tar.*), npm .tgz\n"
+      "(the package/ prefix is dropped) and makeself .run installers (the payload is found by reading\n"
+      "the header script; nothing is executed). Archives with absolute paths, '..', escaping symlinks\n"
+      "or hard links, devices, FIFOs or a truncated or corrupt stream are refused (exit 3, naming the\n"
+      "entry) and the store is unchanged.");
+  cmd->add_option("file", o->file, "the archive")->required();
+  cmd->add_option("--name", o->name,
+                  "name part of the store path (default: the file name without its archive extensions,\n"
+                  "made a valid name as nixpkgs' sanitizeDerivationName does)");
+  cmd->add_option("--version", o->version, "version, appended to the name as -VERSION");
+  cmd->callback([o, &status] {
+    guarded(status, [&] {
+      std::string name = o->name.empty() ? store::archive_default_name(o->file) : o->name;
+      std::string full_name = store::make_name(name, o->version);
+      Store s(StoreConfig::from_environment());
+      std::cout << s.print(store::import_archive(s, o->file, full_name).path) << "\n";
       return kOk;
     });
   });
@@ -233,7 +264,8 @@ void define_delete_and_gc(CLI::App& store_cmd, int& status) {
   auto dry_run = std::make_shared<bool>(false);
   CLI::App* gc = store_cmd.add_subcommand(
       "gc",
-      "Delete every store path not reachable from a root (the symlinks in $SHELF_STATE/gcroots/),\n"
+      "Delete every store path not reachable from a root (every profile generation and the\n"
+      "symlinks in $SHELF_STATE/gcroots/),\n"
       "and anything in the store directory that is not a valid path. Prints what it deletes.");
   gc->add_flag("--dry-run", *dry_run, "print what would be deleted, delete nothing");
   gc->callback([dry_run, &status] {
@@ -257,6 +289,7 @@ void add_store_command(CLI::App& app, int& status) {
       "gc roots in $SHELF_STATE, default ~/.local/state/shelf).");
   cmd->require_subcommand(1);
   define_add(*cmd, status);
+  define_import(*cmd, status);
   define_ls(*cmd, status);
   define_refs_and_closure(*cmd, status);
   define_verify(*cmd, status);

@@ -15,7 +15,16 @@ int main(int argc, char** argv) {
   if (std::strcmp(base ? base + 1 : argv[0], "patchelf") == 0) return run_as_patchelf(argc, argv);
   CLI::App app{
       "shelf: make prebuilt Linux binaries run from an isolated, immutable store.\n"
-      "Commands: inspect (what a file declares), audit (where its needs resolve)."};
+      "  inspect   what an ELF file declares (interpreter, NEEDED, RPATH/RUNPATH, versions)\n"
+      "  audit     where each need resolves under the loader's rules, and what is missing\n"
+      "  patch     patchelf's edits, planned together and written once (also: shelf patchelf)\n"
+      "  wrap      makeWrapper-style launch wrappers, shell or compiled\n"
+      "  desktop   Desktop Entry files that pass desktop-file-validate\n"
+      "  store     the content-addressed store: add, import, ls, refs, closure, verify, dump, hash,\n"
+      "            delete, gc\n"
+      "  install, remove, generations, rollback, switch-generation   profiles of store paths\n"
+      "Exit status: 0 ok, 1 findings, 2 usage error, 3 bad input, 4 internal error.\n"
+      "`shelf COMMAND --help` describes each command."};
   app.set_version_flag("--version", "shelf " SHELF_VERSION);
   app.require_subcommand(1);
   int status = kOk;
@@ -25,6 +34,7 @@ int main(int argc, char** argv) {
   add_wrap_command(app, status);
   add_desktop_command(app, status);
   add_store_command(app, status);
+  add_profile_commands(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 
 #include "elf/identify.h"
 #include "patch/dynamic_edits.h"
+#include "patch/rename_symbols.h"
 #include "patch/string_space.h"
 #include "patch/symbol_tables.h"
 
@@ -36,8 +37,7 @@ class InPlaceEditor {
     interpreter();
     dynamic();
     clear_symbol_versions();
-    if (!plan_.rename_symbols.empty())
-      in_.fail("--rename-dynamic-symbols is not supported yet (it needs the hash tables rebuilt)");
+    rename_symbols();
     return {std::move(out_), std::move(growth_)};
   }
 
@@ -98,7 +98,7 @@ class InPlaceEditor {
   bool wants_dynamic() const {
     return plan_.rpath.op != RpathEdit::Op::kKeep || plan_.soname || !plan_.add_needed.empty() ||
            !plan_.remove_needed.empty() || !plan_.replace_needed.empty() || plan_.no_default_lib ||
-           plan_.add_debug_tag;
+           plan_.add_debug_tag || !plan_.rename_symbols.empty();
   }
 
   // Only when every reference into .dynstr is known can unreferenced bytes be
@@ -124,6 +124,7 @@ class InPlaceEditor {
     if (!wants_dynamic()) return;
     if (!in_.has_dynamic()) in_.fail("has no dynamic section (statically linked)");
     if (!in_.dynstr_offset()) in_.fail("has no dynamic string table (DT_STRTAB)");
+    if (!plan_.rename_symbols.empty()) renamed_symbols_ = names_after_renames(in_, plan_.rename_symbols);
     DynamicView view{in_.dynamic_entries(),
                      [this](uint64_t off) { return std::string(in_.dynamic_string(off, "dynamic entry")); },
                      in_.header().e_type, in_.header().e_machine};
@@ -168,13 +169,17 @@ class InPlaceEditor {
 
   void keep_and_drop(StringSpace& space, const DynamicEdit& edit, const std::vector<StringField>& fields) const {
     // What stays referenced: kept string entries and every symbol/version
-    // string except the version-record file names that are being renamed.
+    // string except the version-record file names and symbol names that are
+    // being renamed.
     for (const PlannedEntry& e : edit.entries)
       if (is_string_tag(e.tag) && !e.text) space.keep(e.value);
     for (const StringField& f : fields)
       if (!renamed(f, edit)) space.keep(f.value);
     for (const DynEntry& d : in_.dynamic_entries())
       if (is_string_tag(d.tag)) space.drop(d.value);
+    // A renamed symbol's old name is cleared unless something else uses it.
+    for (const StringField& f : fields)
+      if (f.kind == StringField::Kind::kSymbolName && renamed(f, edit)) space.drop(f.value);
   }
 
   // Gives every new string an offset (entries' values, renamed version-record
@@ -195,7 +200,7 @@ class InPlaceEditor {
     }
     for (const StringField& f : fields) {
       if (!renamed(f, edit)) continue;
-      std::optional<uint64_t> at = place(new_file_name(f, edit), f.value);
+      std::optional<uint64_t> at = place(*new_text(f, edit), f.value);
       if (!at) return false;
       overlay<typename E::Word>(f.field_offset) = static_cast<uint32_t>(*at);
     }
@@ -204,22 +209,30 @@ class InPlaceEditor {
 
   bool same_entries(const DynamicEdit& edit) const {
     const auto& now = in_.dynamic_entries();
-    if (now.size() != edit.entries.size() || !edit.renamed_files.empty()) return false;
+    if (now.size() != edit.entries.size() || !edit.renamed_files.empty() || renamed_symbols_) return false;
     for (size_t i = 0; i < now.size(); ++i)
       if (edit.entries[i].text || now[i].tag != edit.entries[i].tag || now[i].value != edit.entries[i].value)
         return false;
     return true;
   }
 
-  bool renamed(const StringField& f, const DynamicEdit& edit) const {
-    return f.kind == StringField::Kind::kVerneedFile && !new_file_name(f, edit).empty();
-  }
+  bool renamed(const StringField& f, const DynamicEdit& edit) const { return new_text(f, edit).has_value(); }
 
-  std::string new_file_name(const StringField& f, const DynamicEdit& edit) const {
+  // The string a symbol or version-record field must point at now, or
+  // nullopt when it keeps its string: version records follow renamed NEEDED
+  // files, symbols follow --rename-dynamic-symbols.
+  std::optional<std::string> new_text(const StringField& f, const DynamicEdit& edit) const {
+    if (f.kind == StringField::Kind::kSymbolName) {
+      if (plan_.rename_symbols.empty()) return std::nullopt;
+      auto it = plan_.rename_symbols.find(std::string(in_.dynamic_string(f.value, "st_name")));
+      if (it == plan_.rename_symbols.end() || it->first == it->second) return std::nullopt;
+      return it->second;
+    }
+    if (f.kind != StringField::Kind::kVerneedFile) return std::nullopt;
     std::string_view old = in_.dynamic_string(f.value, "vn_file");
     for (const auto& [from, to] : edit.renamed_files)
       if (old == from) return to;
-    return {};
+    return std::nullopt;
   }
 
   void clear_symbol_versions() {
@@ -234,10 +247,19 @@ class InPlaceEditor {
     }
   }
 
+  // The symbols' st_name fields point at their new names (placed with the
+  // other strings by dynamic()); the hash tables and .dynsym order follow.
+  void rename_symbols() {
+    if (renamed_symbols_) rehash_dynamic_symbols(in_, out_, *renamed_symbols_);
+  }
+
   const ElfFile<E>& in_;
   const EditPlan& plan_;
   std::vector<uint8_t> out_;
   Growth growth_;
+  // Every dynamic symbol's name after the renames (.dynsym order of the
+  // input); unset when no symbol is renamed.
+  std::optional<std::vector<std::string>> renamed_symbols_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "store/error.h"
+#include "store/profile.h"
 
 namespace shelf::store {
 
@@ -84,7 +85,9 @@ std::vector<GcRoot> gcroot_links(Store& store) {
 
 std::vector<GcRoot> find_roots(Store& store) {
   std::vector<GcRoot> roots = gcroot_links(store);
-  // Profile generations join here when profiles exist.
+  // Every generation of every profile, not only the current ones, so a
+  // rollback always finds its generation complete.
+  for (GcRoot& root : profile_generation_roots(store)) roots.push_back(std::move(root));
   return roots;
 }
 

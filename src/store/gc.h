@@ -15,10 +15,9 @@ struct GcRoot {
   StorePath path;
 };
 
-// Every root, from each root source in turn. Today the only source is the
-// symlinks below $SHELF_STATE/gcroots/ (followed through further symlinks
-// outside the store, as Nix's indirect roots); profile generations will be
-// another source added here, next to gcroot_links().
+// Every root, from each root source in turn: the symlinks below
+// $SHELF_STATE/gcroots/ (followed through further symlinks outside the store,
+// as Nix's indirect roots) and every generation of every profile.
 std::vector<GcRoot> find_roots(Store& store);
 std::vector<GcRoot> gcroot_links(Store& store);
 

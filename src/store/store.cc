@@ -165,11 +165,15 @@ PathInfo Store::add_tree(const std::string& source, std::string_view name) {
   check_name(name);
   struct stat st;
   if (lstat(source.c_str(), &st) != 0) throw BadInput(source, "cannot read: " + errno_text(errno));
+  return add_built(name, [&](const std::string& dest) { copy_tree(source, dest); });
+}
 
+PathInfo Store::add_built(std::string_view name, const std::function<void(const std::string& dest)>& build) {
+  check_name(name);
   FileLock gc = lock_gc(FileLock::Mode::kShared);
   TempDir temp(dir());
   std::string built = temp.path() + "/out";
-  copy_tree(source, built);
+  build(built);
   canonicalise_tree(built);
 
   // Candidates for references: every valid path (the gc lock keeps them valid).

@@ -20,6 +20,7 @@
 // path or a complete, registered one.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,10 @@ class Store {
   // references found in it; returns the existing registration when the same
   // content was added before. Bad input leaves the store unchanged.
   PathInfo add_tree(const std::string& source, std::string_view name);
+  // The same for a tree that `build(dest)` creates at the new path `dest`
+  // inside a temporary directory of the store (`store import` unpacks an
+  // archive there). When `build` throws, nothing is registered or left.
+  PathInfo add_built(std::string_view name, const std::function<void(const std::string& dest)>& build);
 
   PathInfo info(const StorePath& path);  // throws BadInput unless valid
   bool is_valid(const StorePath& path) { return db_->is_valid(path); }

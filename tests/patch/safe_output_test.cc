@@ -117,12 +117,12 @@ TEST(PatchOutput, BadInputIsAOneLineErrorAndNothingChanges) {
 
 TEST(PatchOutput, UnsupportedEditLeavesTheFileAlone) {
   std::string dir = make_temp_dir("output-unsupported");
-  std::string a = copy_file(patch_fixture("prog-runpath"), dir, "a");
-  std::ofstream(dir + "/map") << "puts put_s\n";
+  std::string a = copy_file(patch_fixture("lib/libpgreet.so.1"), dir, "a");
   std::vector<uint8_t> before = read_bytes(a);
   // Every edit of a plan is written at once or not at all: the OS ABI edit
-  // that would work must not be written when another edit fails.
-  RunResult r = shelf({"patch", "--set-os-abi", "linux", "--rename-dynamic-symbols", dir + "/map", a});
+  // that would work must not be written when another edit fails (a library
+  // has no interpreter to replace).
+  RunResult r = shelf({"patch", "--set-os-abi", "linux", "--set-interpreter", "/lib/ld-linux.so.2", a});
   EXPECT_EQ(r.status, 3);
   expect_one_line_error(r, a);
   EXPECT_EQ(read_bytes(a), before);

@@ -1,0 +1,193 @@
+// `shelf install|remove|generations|rollback|switch-generation`: profiles,
+// numbered generations of symlink trees in $SHELF_STATE/profiles (see
+// src/store/profile.h). Flags are parsed here; src/store does the work.
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/diagnostics.h"
+#include "cli/exit_codes.h"
+#include "store/error.h"
+#include "store/profile.h"
+#include "store/store.h"
+
+namespace shelf::cli {
+
+namespace {
+
+using store::Profile;
+using store::ProfileChange;
+using store::Store;
+using store::StoreConfig;
+
+// Store errors to exit statuses: bad input 3, refusals (conflicts, nothing
+// to roll back to) 1, anything else 4.
+void guarded(int& status, const std::function<int()>& body) {
+  try {
+    status = body();
+  } catch (const store::BadInput& e) {
+    print_error(e.what());
+    status = kBadInput;
+  } catch (const store::Refused& e) {
+    print_error(e.what());
+    status = kFindings;
+  } catch (const store::Error& e) {
+    print_error(e.what());
+    status = kInternal;
+  }
+}
+
+void add_profile_option(CLI::App& cmd, std::string& profile) {
+  cmd.add_option("--profile", profile, "profile name (default: default), in $SHELF_STATE/profiles/NAME")
+      ->capture_default_str();
+}
+
+// One line on stderr: what changed, so a script's stdout stays clean.
+void report(const Profile& p, const ProfileChange& c) {
+  if (!c.changed) {
+    std::cerr << "profile " << p.name() << ": generation " << c.to << " unchanged\n";
+    return;
+  }
+  std::cerr << "profile " << p.name() << ": switched from "
+            << (c.from ? "generation " + std::to_string(*c.from) : std::string("nothing")) << " to generation " << c.to
+            << "\n";
+}
+
+std::string local_time(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+  return text;
+}
+
+struct Options {
+  std::string profile = "default";
+  std::vector<std::string> args;
+  int number = 0;
+  bool json = false;
+};
+
+void define_install(CLI::App& app, int& status) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "install",
+      "Add store paths to a profile as a new generation: a store path of symlinks to each member's\n"
+      "bin/, share/applications/ and share/icons/ files, linked as $SHELF_STATE/profiles/NAME-<N>-link,\n"
+      "with $SHELF_STATE/profiles/NAME pointing at it (put its bin/ on PATH). A member with the same\n"
+      "name without version (hello for hello-1.0) is replaced. Two members offering the same file\n"
+      "is a conflict: exit 1 naming the file and both paths, nothing changed. Exit 3 for paths that\n"
+      "are not valid store paths.");
+  cmd->add_option("paths", o->args, "store paths to install")->required();
+  add_profile_option(*cmd, o->profile);
+  cmd->callback([o, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, o->profile);
+      store::StorePathSet paths;
+      for (const std::string& arg : o->args) {
+        store::StorePath path = s.to_store_path(arg);
+        s.info(path);
+        paths.insert(path);
+      }
+      report(p, p.install(paths));
+      return kOk;
+    });
+  });
+}
+
+void define_remove(CLI::App& app, int& status) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "remove",
+      "Remove members from a profile as a new generation. Each argument is a store path or a name,\n"
+      "with version (hello-1.0) or without (hello). Exit 3, nothing changed, when one names no member.");
+  cmd->add_option("members", o->args, "store paths or names of installed members")->required();
+  add_profile_option(*cmd, o->profile);
+  cmd->callback([o, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, o->profile);
+      report(p, p.remove(o->args));
+      return kOk;
+    });
+  });
+}
+
+void define_generations(CLI::App& app, int& status) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "generations",
+      "List a profile's generations: number, date (local time), `(current)` on the current one,\n"
+      "then its members' store paths, indented, one per line.");
+  add_profile_option(*cmd, o->profile);
+  cmd->add_flag("--json", o->json,
+                "print a JSON array of objects with generation, path, time (seconds since the epoch),\n"
+                "current and members");
+  cmd->callback([o, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, o->profile);
+      std::optional<int> current = p.current();
+      nlohmann::ordered_json all = nlohmann::ordered_json::array();
+      for (const store::Generation& g : p.generations()) {
+        bool is_current = current == g.number;
+        if (o->json) {
+          nlohmann::ordered_json members = nlohmann::ordered_json::array();
+          for (const store::StorePath& m : g.members) members.push_back(s.print(m));
+          all.push_back({{"generation", g.number}, {"path", s.print(g.path)}, {"time", g.time},
+                         {"current", is_current}, {"members", members}});
+          continue;
+        }
+        std::cout << g.number << "  " << local_time(g.time) << (is_current ? "  (current)" : "") << "\n";
+        for (const store::StorePath& m : g.members) std::cout << "    " << s.print(m) << "\n";
+      }
+      if (o->json) std::cout << all.dump(2) << "\n";
+      return kOk;
+    });
+  });
+}
+
+void define_rollback_and_switch(CLI::App& app, int& status) {
+  auto r = std::make_shared<Options>();
+  CLI::App* rollback = app.add_subcommand(
+      "rollback",
+      "Make the newest generation older than the current one current. Exit 1 when there is none.");
+  add_profile_option(*rollback, r->profile);
+  rollback->callback([r, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, r->profile);
+      report(p, p.rollback());
+      return kOk;
+    });
+  });
+
+  auto o = std::make_shared<Options>();
+  CLI::App* sw = app.add_subcommand(
+      "switch-generation", "Make generation N of a profile current. Exit 3 when it does not exist.");
+  sw->add_option("number", o->number, "generation number (see `shelf generations`)")->required()->check(CLI::PositiveNumber);
+  add_profile_option(*sw, o->profile);
+  sw->callback([o, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, o->profile);
+      report(p, p.switch_to(o->number));
+      return kOk;
+    });
+  });
+}
+
+}  // namespace
+
+void add_profile_commands(CLI::App& app, int& status) {
+  define_install(app, status);
+  define_remove(app, status);
+  define_generations(app, status);
+  define_rollback_and_switch(app, status);
+}
+
+}  // namespace shelf::cli

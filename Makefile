@@ -12,11 +12,14 @@ RELEASE_DIR := build/release
 # used by the fixtures, and the independent tools the tests compare against.
 PACKAGES := cmake g++ make pkg-config git \
   libcli11-dev libspdlog-dev libfmt-dev libarchive-dev nlohmann-json3-dev \
-  libtomlplusplus-dev libsqlite3-dev libssl-dev libelf-dev liblief-dev \
+  libtomlplusplus-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libelf-dev liblief-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
   gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu gcc-riscv64-linux-gnu \
-  gcc-mips64el-linux-gnuabi64 qemu-user binutils \
+  gcc-mips64el-linux-gnuabi64 \
+  libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross \
+  libc6-dev-ppc64el-cross libc6-dev-s390x-cross libc6-dev-riscv64-cross \
+  libc6-dev-mips64el-cross qemu-user binutils \
   patchelf elfutils pax-utils libtree desktop-file-utils libglib2.0-bin nix-bin makeself bubblewrap \
   python3 time hyperfine sqlite3 zstd zip unzip xz-utils bzip2 strace
 

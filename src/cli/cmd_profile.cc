@@ -1,4 +1,4 @@
-// `shelf install|remove|generations|rollback|switch-generation`: profiles,
+// `shelf install|remove|list|generations|rollback|switch-generation`: profiles,
 // numbered generations of symlink trees in $SHELF_STATE/profiles (see
 // src/store/profile.h). Flags are parsed here; src/store does the work.
 #include <ctime>
@@ -69,6 +69,8 @@ struct Options {
   std::vector<std::string> args;
   int number = 0;
   bool json = false;
+  std::vector<std::string> delete_specs;
+  bool dry_run = false;
 };
 
 void define_install(CLI::App& app, int& status) {
@@ -117,35 +119,86 @@ void define_remove(CLI::App& app, int& status) {
   });
 }
 
+void define_list(CLI::App& app, int& status) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "list",
+      "List the members of a profile's current generation, one per line, sorted by store path:\n"
+      "NAME<TAB>STORE-PATH<TAB>the bin/ entries it provides, separated by spaces (empty when none).\n"
+      "Prints nothing for an empty profile.");
+  add_profile_option(*cmd, o->profile);
+  cmd->add_flag("--json", o->json, "print a JSON array of objects with name, path and bin (an array)");
+  cmd->callback([o, &status] {
+    guarded(status, [&] {
+      Store s(StoreConfig::from_environment());
+      Profile p(s, o->profile);
+      nlohmann::ordered_json all = nlohmann::ordered_json::array();
+      for (const store::ProfileMember& m : p.list()) {
+        if (o->json) {
+          all.push_back({{"name", m.path.name()}, {"path", s.print(m.path)}, {"bin", m.bin}});
+          continue;
+        }
+        std::cout << m.path.name() << "\t" << s.print(m.path) << "\t";
+        for (size_t i = 0; i < m.bin.size(); ++i) std::cout << (i ? " " : "") << m.bin[i];
+        std::cout << "\n";
+      }
+      if (o->json) std::cout << all.dump(2) << "\n";
+      return kOk;
+    });
+  });
+}
+
+void print_generations(Store& s, Profile& p, bool json) {
+  std::optional<int> current = p.current();
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  for (const store::Generation& g : p.generations()) {
+    bool is_current = current == g.number;
+    if (json) {
+      nlohmann::ordered_json members = nlohmann::ordered_json::array();
+      for (const store::StorePath& m : g.members) members.push_back(s.print(m));
+      all.push_back({{"generation", g.number}, {"path", s.print(g.path)}, {"time", g.time},
+                     {"current", is_current}, {"members", members}});
+      continue;
+    }
+    std::cout << g.number << "  " << local_time(g.time) << (is_current ? "  (current)" : "") << "\n";
+    for (const store::StorePath& m : g.members) std::cout << "    " << s.print(m) << "\n";
+  }
+  if (json) std::cout << all.dump(2) << "\n";
+}
+
 void define_generations(CLI::App& app, int& status) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "generations",
       "List a profile's generations: number, date (local time), `(current)` on the current one,\n"
-      "then its members' store paths, indented, one per line.");
+      "then its members' store paths, indented, one per line. With --delete, delete generations\n"
+      "instead, as `nix-env --delete-generations`: only their links go, and `shelf store gc` then\n"
+      "collects the store paths no remaining generation or root keeps.");
   add_profile_option(*cmd, o->profile);
-  cmd->add_flag("--json", o->json,
-                "print a JSON array of objects with generation, path, time (seconds since the epoch),\n"
-                "current and members");
+  auto* json = cmd->add_flag("--json", o->json,
+                             "print a JSON array of objects with generation, path, time (seconds since the\n"
+                             "epoch), current and members");
+  auto* del = cmd->add_option(
+      "--delete", o->delete_specs,
+      "delete generations: numbers N..., or `old` (all but the current one), or `+K` (keep the\n"
+      "current one and the K-1 before it; newer ones stay too), or `Nd` (older than N days, except\n"
+      "the one that was current then). The current generation is never deleted: naming it is\n"
+      "refused (exit 1), a number naming no generation is bad input (exit 3); then nothing is\n"
+      "deleted. Prints each deleted number on stderr.");
+  del->expected(1, -1)->excludes(json);
+  cmd->add_flag("--dry-run", o->dry_run, "with --delete: say what would be deleted, delete nothing")->needs(del);
   cmd->callback([o, &status] {
     guarded(status, [&] {
       Store s(StoreConfig::from_environment());
       Profile p(s, o->profile);
-      std::optional<int> current = p.current();
-      nlohmann::ordered_json all = nlohmann::ordered_json::array();
-      for (const store::Generation& g : p.generations()) {
-        bool is_current = current == g.number;
-        if (o->json) {
-          nlohmann::ordered_json members = nlohmann::ordered_json::array();
-          for (const store::StorePath& m : g.members) members.push_back(s.print(m));
-          all.push_back({{"generation", g.number}, {"path", s.print(g.path)}, {"time", g.time},
-                         {"current", is_current}, {"members", members}});
-          continue;
-        }
-        std::cout << g.number << "  " << local_time(g.time) << (is_current ? "  (current)" : "") << "\n";
-        for (const store::StorePath& m : g.members) std::cout << "    " << s.print(m) << "\n";
+      if (o->delete_specs.empty()) {
+        print_generations(s, p, o->json);
+        return kOk;
       }
-      if (o->json) std::cout << all.dump(2) << "\n";
+      store::GenerationSelection which = store::parse_generation_selection(o->delete_specs);
+      for (int n : p.delete_generations(which, static_cast<int64_t>(std::time(nullptr)), o->dry_run))
+        std::cerr << "profile " << p.name() << ": " << (o->dry_run ? "would delete" : "deleted") << " generation " << n
+                  << "\n";
       return kOk;
     });
   });
@@ -186,6 +239,7 @@ void define_rollback_and_switch(CLI::App& app, int& status) {
 void add_profile_commands(CLI::App& app, int& status) {
   define_install(app, status);
   define_remove(app, status);
+  define_list(app, status);
   define_generations(app, status);
   define_rollback_and_switch(app, status);
 }

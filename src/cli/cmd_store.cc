@@ -183,22 +183,45 @@ void define_refs_and_closure(CLI::App& store_cmd, int& status) {
   });
 }
 
+const char* problem_kind(store::VerifyProblem::Kind kind) {
+  switch (kind) {
+    case store::VerifyProblem::Kind::kMissing: return "missing";
+    case store::VerifyProblem::Kind::kModified: return "modified";
+    case store::VerifyProblem::Kind::kUnregistered: return "unregistered";
+    case store::VerifyProblem::Kind::kNotCanonical: return "not-canonical";
+  }
+  return "unknown";
+}
+
 void define_verify(CLI::App& store_cmd, int& status) {
+  auto json = std::make_shared<bool>(false);
   CLI::App* cmd = store_cmd.add_subcommand(
       "verify",
-      "Recompute every valid path's NAR hash and compare it with the database. Prints one line per\n"
-      "problem (missing PATH, modified PATH: …, unregistered PATH); exit 1 when there is one.");
-  cmd->callback([&status] {
+      "Recompute every valid path's NAR hash and compare it with the database, and check that every\n"
+      "entry keeps the store's canonical metadata. Prints one line per problem; exit 1 when there is one:\n"
+      "  missing PATH              registered but gone\n"
+      "  modified PATH: …          its NAR differs (contents, executable bit, symlink target, type)\n"
+      "  not canonical PATH: …     metadata a NAR does not hold changed: write, setuid, setgid or\n"
+      "                            sticky bits, or an mtime other than 1; names the entries\n"
+      "  unregistered PATH         in the store directory but not a valid path");
+  cmd->add_flag("--json", *json,
+                "print a JSON array of objects with kind (missing, modified, not-canonical,\n"
+                "unregistered), path and detail");
+  cmd->callback([json, &status] {
     guarded(status, [&] {
       Store s(StoreConfig::from_environment());
       auto problems = s.verify();
+      nlohmann::ordered_json all = nlohmann::ordered_json::array();
       for (const store::VerifyProblem& p : problems) {
-        switch (p.kind) {
-          case store::VerifyProblem::Kind::kMissing: std::cout << "missing " << p.path << "\n"; break;
-          case store::VerifyProblem::Kind::kModified: std::cout << "modified " << p.path << ": " << p.detail << "\n"; break;
-          case store::VerifyProblem::Kind::kUnregistered: std::cout << "unregistered " << p.path << "\n"; break;
+        if (*json) {
+          all.push_back({{"kind", problem_kind(p.kind)}, {"path", p.path}, {"detail", p.detail}});
+        } else if (p.kind == store::VerifyProblem::Kind::kNotCanonical) {
+          std::cout << "not canonical " << p.path << ": " << p.detail << "\n";
+        } else {
+          std::cout << problem_kind(p.kind) << " " << p.path << (p.detail.empty() ? "" : ": " + p.detail) << "\n";
         }
       }
+      if (*json) std::cout << all.dump(2) << "\n";
       return problems.empty() ? kOk : kFindings;
     });
   });

@@ -9,10 +9,13 @@ namespace shelf::cli {
 void add_inspect_command(CLI::App& app, int& status);
 void add_audit_command(CLI::App& app, int& status);
 void add_patch_command(CLI::App& app, int& status);
+void add_autopatch_command(CLI::App& app, int& status);
 void add_wrap_command(CLI::App& app, int& status);
 void add_desktop_command(CLI::App& app, int& status);
 void add_store_command(CLI::App& app, int& status);
-// install, remove, generations, rollback, switch-generation (cmd_profile.cc).
+// shelf build RECIPE... (cmd_build.cc).
+void add_build_command(CLI::App& app, int& status);
+// install, remove, list, generations, rollback, switch-generation (cmd_profile.cc).
 void add_profile_commands(CLI::App& app, int& status);
 // shelf started under the name `patchelf`: patchelf's whole command line.
 int run_as_patchelf(int argc, char** argv);

@@ -18,11 +18,13 @@ int main(int argc, char** argv) {
       "  inspect   what an ELF file declares (interpreter, NEEDED, RPATH/RUNPATH, versions)\n"
       "  audit     where each need resolves under the loader's rules, and what is missing\n"
       "  patch     patchelf's edits, planned together and written once (also: shelf patchelf)\n"
+      "  autopatch patch a whole tree against its dependencies (autoPatchelfHook, loader-accurate)\n"
       "  wrap      makeWrapper-style launch wrappers, shell or compiled\n"
       "  desktop   Desktop Entry files that pass desktop-file-validate\n"
       "  store     the content-addressed store: add, import, ls, refs, closure, verify, dump, hash,\n"
       "            delete, gc\n"
-      "  install, remove, generations, rollback, switch-generation   profiles of store paths\n"
+      "  build     recipes (TOML) into store paths: unpack, install, patch, wrap\n"
+      "  install, remove, list, generations, rollback, switch-generation   profiles of store paths\n"
       "Exit status: 0 ok, 1 findings, 2 usage error, 3 bad input, 4 internal error.\n"
       "`shelf COMMAND --help` describes each command."};
   app.set_version_flag("--version", "shelf " SHELF_VERSION);
@@ -31,9 +33,11 @@ int main(int argc, char** argv) {
   add_inspect_command(app, status);
   add_audit_command(app, status);
   add_patch_command(app, status);
+  add_autopatch_command(app, status);
   add_wrap_command(app, status);
   add_desktop_command(app, status);
   add_store_command(app, status);
+  add_build_command(app, status);
   add_profile_commands(app, status);
   try {
     app.parse(argc, argv);

@@ -1,28 +1,42 @@
-// Safe output: the new image is written to a temporary file in the target's
-// directory, checked (parsed again) and only then put in place, so a failure
-// at any step (full disk, read-only directory, a result that does not parse)
-// leaves the original byte-identical.
+// Safe output. By default the result is written to a temporary file in the
+// target's directory, parsed again and only then renamed over the target, so
+// a failure at any step (full disk, read-only directory, a result that does
+// not parse) leaves the original byte-identical. The bytes the edit did not
+// change are copied by the kernel (copy_file_range), never through this
+// process's memory.
+//
+// With keep_inode (--in-place) on the input itself, the complete result is
+// checked in memory first; then the appended bytes are written past the old
+// end (a failure there truncates them away again), and only then the changed
+// runs inside the file, with pwrite, followed by fsync. A shortening edit
+// writes a few hundred bytes whatever the file's size. The one window left:
+// a crash (or an I/O error whose rollback also fails) between the first and
+// the last of those pwrite calls leaves some runs written and others not.
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
+
+#include "patch/image.h"
 
 namespace shelf::patch {
 
 struct OutputOptions {
   // Rewrite the target file itself instead of renaming a new file over it,
-  // so its inode (and every hard link to it) is kept. The temporary copy is
-  // still written and checked first, and only the bytes that differ are
-  // written into the target, after reserving the space they need.
+  // so its inode (and every hard link to it) is kept.
   bool keep_inode = false;
 };
 
-// Writes `bytes` to `target` (the file a symlink names, if it is one), giving it the mode and owner of `like` (the
-// input file; may equal `target`). `check` receives the temporary file's path
-// and throws to abort. Throws elf::Error naming `target` on failure.
-void write_atomically(const std::string& target, std::span<const uint8_t> bytes, const std::string& like,
-                      const OutputOptions& options, const std::function<void(const std::string&)>& check);
+// Checks a complete result (`name` is for errors); throws elf::Error to abort.
+using ResultCheck = std::function<void(const std::string& name, std::span<const uint8_t> bytes)>;
+
+// Writes the result held by `image` to `target` (the file a symlink names, if
+// it is one), giving a new file the mode and owner of the input. `changed`
+// are the runs where the result differs from the input (Image::
+// differing_runs()). Throws elf::Error naming `target` on failure.
+void write_atomically(const std::string& target, const Image& image, const std::vector<ByteRun>& changed,
+                      const OutputOptions& options, const ResultCheck& check);
 
 }  // namespace shelf::patch

@@ -28,28 +28,26 @@ bool is_string_tag(uint64_t tag) {
 template <typename E>
 class InPlaceEditor {
  public:
-  InPlaceEditor(const ElfFile<E>& in, const EditPlan& plan)
-      : in_(in), plan_(plan), out_(in.bytes().begin(), in.bytes().end()) {}
+  InPlaceEditor(const ElfFile<E>& in, Image& out, const EditPlan& plan) : in_(in), plan_(plan), out_(out) {}
 
-  InPlaceResult run() {
+  Growth run() {
     os_abi();
     execstack();
     interpreter();
     dynamic();
     clear_symbol_versions();
     rename_symbols();
-    return {std::move(out_), std::move(growth_)};
+    return std::move(growth_);
   }
 
  private:
   template <typename T>
   T& overlay(uint64_t offset) {
-    static_assert(alignof(T) == 1);
-    return *reinterpret_cast<T*>(out_.data() + offset);
+    return out_.at<T>(offset);
   }
 
   void os_abi() {
-    if (plan_.os_abi) out_[EI_OSABI] = *plan_.os_abi;
+    if (plan_.os_abi) out_.at<uint8_t>(EI_OSABI) = *plan_.os_abi;
   }
 
   void execstack() {
@@ -91,8 +89,8 @@ class InPlaceEditor {
     }
     // Keep the slot's size (section header and PT_INTERP stay as they are);
     // the kernel reads up to the first NUL.
-    std::memset(out_.data() + uint64_t(p->p_offset), 0, slot);
-    std::memcpy(out_.data() + uint64_t(p->p_offset), wanted.data(), wanted.size());
+    out_.fill(p->p_offset, slot, 0);
+    out_.write(p->p_offset, {reinterpret_cast<const uint8_t*>(wanted.data()), wanted.size()});
   }
 
   bool wants_dynamic() const {
@@ -138,27 +136,27 @@ class InPlaceEditor {
 
     // New strings, in table order so the old slot of an entry is tried
     // first; only if one fits nowhere does the table grow (and move).
-    std::vector<uint8_t> before_strings(out_.begin(), out_.end());
     std::vector<PlannedEntry> entries = edit.entries;
-    if (!place_strings(space, entries, fields, edit, false)) {
-      out_ = std::move(before_strings);
+    std::vector<std::pair<uint64_t, uint32_t>> field_values;
+    if (!place_strings(space, entries, fields, edit, false, field_values)) {
       StringSpace grown(in_.bytes().subspan(strtab_off, in_.dynstr_size()), references_complete());
       keep_and_drop(grown, edit, fields);
       entries = edit.entries;
-      place_strings(grown, entries, fields, edit, true);
+      field_values.clear();
+      place_strings(grown, entries, fields, edit, true, field_values);
       std::vector<uint8_t> table = grown.finish();
       // The old copy keeps only what the new one starts with: dropped
       // strings are cleared there too, so no stale path stays in the file.
-      std::memcpy(out_.data() + strtab_off, table.data(), std::min<uint64_t>(table.size(), in_.dynstr_size()));
+      out_.write(strtab_off, {table.data(), std::min<size_t>(table.size(), in_.dynstr_size())});
       growth_.dynstr = std::move(table);
     }
+    for (const auto& [field, value] : field_values) overlay<typename E::Word>(field) = value;
     if (growth_.dynstr || entries.size() + 1 > in_.dynamic_slots()) {
       growth_.dynamic.emplace();
       for (const PlannedEntry& e : entries) growth_.dynamic->emplace_back(e.tag, e.value);
       return;
     }
-    std::vector<uint8_t> table = space.finish();
-    std::memcpy(out_.data() + strtab_off, table.data(), table.size());
+    out_.write(strtab_off, space.finish());
     uint64_t dyn_off = *in_.dynamic_offset();
     for (uint64_t i = 0; i < in_.dynamic_slots(); ++i) {
       auto& d = overlay<Dyn<E>>(dyn_off + i * sizeof(Dyn<E>));
@@ -182,11 +180,12 @@ class InPlaceEditor {
       if (f.kind == StringField::Kind::kSymbolName && renamed(f, edit)) space.drop(f.value);
   }
 
-  // Gives every new string an offset (entries' values, renamed version-record
-  // file names written into out_). False when one does not fit and
-  // `may_grow` is false.
+  // Gives every new string an offset: entries' values, and (field offset,
+  // new value) for renamed symbols and version-record file names, which the
+  // caller writes once every string has found a place. False when one does
+  // not fit and `may_grow` is false.
   bool place_strings(StringSpace& space, std::vector<PlannedEntry>& entries, const std::vector<StringField>& fields,
-                     const DynamicEdit& edit, bool may_grow) {
+                     const DynamicEdit& edit, bool may_grow, std::vector<std::pair<uint64_t, uint32_t>>& field_values) {
     auto place = [&](const std::string& text, std::optional<uint64_t> old) -> std::optional<uint64_t> {
       if (may_grow) return space.place_or_append(text, old);
       return space.place(text, old);
@@ -202,7 +201,7 @@ class InPlaceEditor {
       if (!renamed(f, edit)) continue;
       std::optional<uint64_t> at = place(*new_text(f, edit), f.value);
       if (!at) return false;
-      overlay<typename E::Word>(f.field_offset) = static_cast<uint32_t>(*at);
+      field_values.emplace_back(f.field_offset, static_cast<uint32_t>(*at));
     }
     return true;
   }
@@ -255,7 +254,7 @@ class InPlaceEditor {
 
   const ElfFile<E>& in_;
   const EditPlan& plan_;
-  std::vector<uint8_t> out_;
+  Image& out_;
   Growth growth_;
   // Every dynamic symbol's name after the renames (.dynsym order of the
   // input); unset when no symbol is renamed.
@@ -274,9 +273,9 @@ std::string Growth::describe() const {
   return parts;
 }
 
-InPlaceResult edit_in_place(const std::string& name, std::span<const uint8_t> input, const EditPlan& plan) {
-  return elf::visit(name, input, [&]<typename E>(const ElfFile<E>& file) {
-    return InPlaceEditor<E>(file, plan).run();
+Growth edit_in_place(Image& image, const EditPlan& plan) {
+  return elf::visit(image.path(), image.original(), [&]<typename E>(const ElfFile<E>& file) {
+    return InPlaceEditor<E>(file, image, plan).run();
   });
 }
 

@@ -7,12 +7,12 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "patch/edit_plan.h"
+#include "patch/image.h"
 
 namespace shelf::patch {
 
@@ -30,13 +30,10 @@ struct Growth {
   std::string describe() const;
 };
 
-struct InPlaceResult {
-  std::vector<uint8_t> bytes;  // the input with every edit that fits applied
-  Growth growth;               // what the relayout must still do
-};
-
-// Throws elf::Error (naming `name`) for malformed input and for edits that
-// make no sense for the file (no PT_INTERP to replace, no dynamic section…).
-InPlaceResult edit_in_place(const std::string& name, std::span<const uint8_t> input, const EditPlan& plan);
+// Applies to `image` every edit of `plan` that fits (the input is read from
+// image.original()) and returns what the relayout must still do. Throws
+// elf::Error (naming the file) for malformed input and for edits that make
+// no sense for the file (no PT_INTERP to replace, no dynamic section…).
+Growth edit_in_place(Image& image, const EditPlan& plan);
 
 }  // namespace shelf::patch

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "patch/atomic_write.h"
@@ -31,9 +32,11 @@ struct PatchOutcome {
 // has been written.
 PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options);
 
-// Parses a written file again the way every later reader will: headers,
-// dynamic table, interpreter, every dynamic string, version records. Throws
-// elf::Error on the first problem.
+// Parses a result again the way every later reader will: headers, dynamic
+// table, interpreter, every dynamic string, version records. It reads those
+// tables only, never every page of a large file. Throws elf::Error (naming
+// `name`) on the first problem.
+void verify_image(const std::string& name, std::span<const uint8_t> bytes);
 void verify_file(const std::string& path);
 
 }  // namespace shelf::patch

@@ -4,6 +4,7 @@
 
 #include "elf/identify.h"
 #include "elf/mapped_file.h"
+#include "patch/image.h"
 #include "patch/in_place.h"
 #include "patch/relayout.h"
 
@@ -19,9 +20,8 @@ bool is_string_tag(uint64_t tag) {
 
 }  // namespace
 
-void verify_file(const std::string& path) {
-  MappedFile mapped(path);
-  elf::visit(path, mapped.bytes(), [&]<typename E>(const ElfFile<E>& f) {
+void verify_image(const std::string& name, std::span<const uint8_t> bytes) {
+  elf::visit(name, bytes, [&]<typename E>(const ElfFile<E>& f) {
     (void)f.interpreter();
     for (const DynEntry& d : f.dynamic_entries())
       if (is_string_tag(d.tag)) (void)f.dynamic_string(d.value, "dynamic entry");
@@ -30,23 +30,23 @@ void verify_file(const std::string& path) {
   });
 }
 
+void verify_file(const std::string& path) {
+  MappedFile mapped(path);
+  verify_image(path, mapped.bytes());
+}
+
 PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options) {
-  std::vector<uint8_t> input;
-  {
-    MappedFile mapped(path);
-    input.assign(mapped.bytes().begin(), mapped.bytes().end());
-  }
+  Image image(path);
   PatchOutcome outcome;
-  outcome.size_before = input.size();
-  InPlaceResult result = edit_in_place(path, input, plan);
-  std::vector<uint8_t> output =
-      result.growth.empty() ? std::move(result.bytes)
-                            : relayout(path, std::move(result.bytes), result.growth, plan.page_size);
-  outcome.size_after = output.size();
-  for (size_t i = 0; i < output.size() && i < input.size(); ++i) outcome.bytes_changed += output[i] != input[i];
-  bool changed = output != input;
-  if (!changed && !options.output) return outcome;
-  write_atomically(options.output.value_or(path), output, path, options.write, verify_file);
+  outcome.size_before = image.input_size();
+  Growth growth = edit_in_place(image, plan);
+  if (!growth.empty()) relayout(image, growth, plan.page_size);
+  std::vector<ByteRun> changed = image.differing_runs();
+  outcome.size_after = image.size();
+  for (const ByteRun& r : changed) outcome.bytes_changed += r.size;
+  bool unchanged = changed.empty() && image.size() == image.input_size();
+  if (unchanged && !options.output) return outcome;
+  write_atomically(options.output.value_or(path), image, changed, options.write, verify_image);
   outcome.written = true;
   return outcome;
 }

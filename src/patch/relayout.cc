@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "elf/identify.h"
 
@@ -13,14 +14,15 @@ namespace {
 
 constexpr uint64_t kSpareDynamicSlots = 4;  // room for later in-place additions
 constexpr uint64_t kDtMipsRldMapRel = 0x70000035;  // relative to its own entry's address
-constexpr uint64_t kMaxPadding = 64ull << 20;
+constexpr uint64_t kMaxProgramPadding = 64ull << 20;
+constexpr uint64_t kTailAlign = 16;  // the segment opens with the program header table
 
 uint64_t align_up(uint64_t v, uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
 template <typename E>
 class Relayout {
  public:
-  Relayout(const ElfFile<E>& cur, std::vector<uint8_t>& out, Growth growth, std::optional<uint64_t> page_size)
+  Relayout(const ElfFile<E>& cur, Image& out, Growth growth, std::optional<uint64_t> page_size)
       : cur_(cur), out_(out), g_(std::move(growth)), page_(page_size.value_or(file_page_size())) {}
 
   void run() {
@@ -34,29 +36,7 @@ class Relayout {
       vaddr = s.p_vaddr;
       carry_contents_of(s);
     } else {
-      // The segment maps its file offsets with the same offset-to-address
-      // difference as the first PT_LOAD, so the program header table's
-      // address is "first segment's base + e_phoff": older kernels and
-      // qemu-user compute AT_PHDR that way. The file is padded up to the
-      // offset that puts the segment above every other one.
-      const Phdr<E>* first = nullptr;
-      uint64_t end = 0;
-      for (const Phdr<E>& p : phdrs) {
-        if (p.p_type != PT_LOAD) continue;
-        if (!first) first = &p;
-        end = std::max<uint64_t>(end, uint64_t(p.p_vaddr) + uint64_t(p.p_memsz));
-      }
-      if (!first) cur_.fail("has no PT_LOAD segment to extend");
-      uint64_t delta = uint64_t(first->p_vaddr) - uint64_t(first->p_offset);
-      if (uint64_t(first->p_vaddr) < uint64_t(first->p_offset) || delta % page_ != 0)
-        cur_.fail("the first PT_LOAD maps offset " + hex(first->p_offset) + " at " + hex(first->p_vaddr) +
-                  ", not a whole number of " + hex(page_) + "-byte pages apart");
-      uint64_t lowest = align_up(end, page_);
-      off = std::max(align_up(out_.size(), 16), lowest - std::min(lowest, delta));
-      if (off - out_.size() > kMaxPadding)
-        cur_.fail("adding a segment above the others needs " + std::to_string(off - out_.size()) +
-                  " bytes of padding (a large .bss); not supported");
-      vaddr = off + delta;
+      std::tie(off, vaddr) = place_new_segment(phdrs);
       // The new PT_LOAD goes after the last one: PT_LOAD entries stay sorted.
       size_t at = phdrs.size();
       for (size_t i = 0; i < phdrs.size(); ++i)
@@ -117,8 +97,8 @@ class Relayout {
         table = reinterpret_cast<Dyn<E>*>(blob.data() + *dyn_at);
         slots = dyn_slots;
       } else {
-        table = reinterpret_cast<Dyn<E>*>(out_.data() + *cur_.dynamic_offset());
         slots = cur_.dynamic_slots();
+        table = reinterpret_cast<Dyn<E>*>(out_.writable(*cur_.dynamic_offset(), slots * sizeof(Dyn<E>)).data());
       }
       for (uint64_t i = 0; i < slots; ++i) {
         table[i].d_tag = i < entries.size() ? entries[i].first : DT_NULL;
@@ -150,12 +130,13 @@ class Relayout {
     if (interp_at)
       move_section(SHT_PROGBITS, cur_.find_segment(PT_INTERP)->p_vaddr, interp_at, off, vaddr, g_.interpreter->size() + 1);
 
-    auto& eh = *reinterpret_cast<Ehdr<E>*>(out_.data());
-    eh.e_phoff = off + phdr_at;
     if (phdrs.size() >= PN_XNUM) cur_.fail("too many program headers");
+    auto& eh = out_.at<Ehdr<E>>(0);
+    eh.e_phoff = off + phdr_at;
     eh.e_phnum = static_cast<uint16_t>(phdrs.size());
-    out_.resize(off, 0);
-    out_.insert(out_.end(), blob.begin(), blob.end());
+    out_.resize(off);
+    out_.resize(off + blob.size());
+    out_.write(off, blob);
   }
 
  private:
@@ -214,6 +195,39 @@ class Relayout {
     if (dyn_inside) force_dynamic_move_ = true;
   }
 
+  // File offset and address of the added segment. The offset is the end of
+  // the file (no padding but alignment); the address is above every
+  // segment's end (.bss included), on the next page boundary plus the
+  // offset's place in its page: the loader needs offset and address
+  // congruent modulo the page size, not equal, so a large .bss costs
+  // address space, not file bytes.
+  //
+  // Programs (files with PT_INTERP) keep the first PT_LOAD's offset-to-
+  // address difference when the padding that needs is bounded: then the
+  // program header table's address is "first segment's base + e_phoff",
+  // which is how kernels before 5.18 and qemu-user before 8.0 compute
+  // AT_PHDR. Libraries' program headers are read by ld.so from the file.
+  std::pair<uint64_t, uint64_t> place_new_segment(const std::vector<Phdr<E>>& phdrs) const {
+    const Phdr<E>* first = nullptr;
+    uint64_t end = 0;
+    for (const Phdr<E>& p : phdrs) {
+      if (p.p_type != PT_LOAD) continue;
+      if (!first) first = &p;
+      end = std::max<uint64_t>(end, uint64_t(p.p_vaddr) + uint64_t(p.p_memsz));
+    }
+    if (!first) cur_.fail("has no PT_LOAD segment to extend");
+    uint64_t lowest = align_up(end, page_);
+    uint64_t off = align_up(out_.size(), kTailAlign);
+    uint64_t delta = uint64_t(first->p_vaddr) - uint64_t(first->p_offset);
+    bool same_delta = uint64_t(first->p_vaddr) >= uint64_t(first->p_offset) && delta % page_ == 0;
+    if (cur_.find_segment(PT_INTERP) && same_delta) {
+      uint64_t at = std::max(off, lowest - std::min(lowest, delta));
+      if (at - off <= kMaxProgramPadding) return {at, at + delta};
+    }
+    if (lowest > UINT64_MAX - page_) cur_.fail("no address space left for a new segment");
+    return {off, lowest + off % page_};
+  }
+
   static void place_segment(Phdr<E>& p, uint64_t off, uint64_t vaddr, uint64_t size) {
     p.p_offset = off;
     p.p_vaddr = vaddr;
@@ -229,7 +243,7 @@ class Relayout {
     for (size_t i = 0; i < cur_.sections().size(); ++i) {
       const Shdr<E>& s = cur_.sections()[i];
       if (s.sh_type != type || s.sh_addr != old_addr) continue;
-      auto& w = *reinterpret_cast<Shdr<E>*>(out_.data() + shoff + i * sizeof(Shdr<E>));
+      auto& w = out_.at<Shdr<E>>(shoff + i * sizeof(Shdr<E>));
       w.sh_offset = off + *at;
       w.sh_addr = vaddr + *at;
       w.sh_size = size;
@@ -237,7 +251,7 @@ class Relayout {
   }
 
   const ElfFile<E>& cur_;
-  std::vector<uint8_t>& out_;
+  Image& out_;
   Growth g_;
   uint64_t page_;
   bool force_dynamic_move_ = false;
@@ -245,13 +259,15 @@ class Relayout {
 
 }  // namespace
 
-std::vector<uint8_t> relayout(const std::string& name, std::vector<uint8_t> edited, const Growth& growth,
-                              std::optional<uint64_t> page_size) {
-  // The in-place result is a valid file; parse it to read the current layout
-  // while `out` (a separate buffer) is rewritten.
-  std::vector<uint8_t> out = edited;
-  elf::visit(name, edited, [&]<typename E>(const ElfFile<E>& cur) { Relayout<E>(cur, out, growth, page_size).run(); });
-  return out;
+void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_size) {
+  // The in-place result is a valid file; it is parsed to read the current
+  // layout. The writes go to the same bytes, so everything the relayout
+  // reads from `cur` is read before the place it lives in is written
+  // (dynamic entries are copied by the parser; section headers are matched
+  // by their old addresses, which no moved section takes).
+  elf::visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& cur) {
+    Relayout<E>(cur, image, growth, page_size).run();
+  });
 }
 
 }  // namespace shelf::patch

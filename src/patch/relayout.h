@@ -4,9 +4,9 @@
 // table (which needs the extra entry; PT_PHDR follows it), and whichever of
 // the interpreter, .dynamic and .dynstr had to grow. Section headers,
 // PT_INTERP, PT_DYNAMIC, DT_STRTAB/DT_STRSZ and e_phoff follow the moves.
-// The segment keeps the first PT_LOAD's offset-to-address difference, so
-// AT_PHDR is right whether the kernel (or qemu-user) derives it from the
-// first segment and e_phoff, or from the segment that holds the table.
+// The segment starts at the end of the file; its address lies above every
+// other segment, congruent with its offset modulo the page size (see
+// place_new_segment in relayout.cc for programs' AT_PHDR).
 //
 // A file this writer grew before already ends with such a segment; it is
 // rebuilt where it is instead of adding another, so any number of growing
@@ -15,16 +15,14 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
-#include <vector>
 
+#include "patch/image.h"
 #include "patch/in_place.h"
 
 namespace shelf::patch {
 
-// `edited` is the in-place result for the input; `growth` what must move.
+// `image` holds the in-place result; `growth` is what must move.
 // `page_size` overrides the alignment taken from the file's PT_LOAD entries.
-std::vector<uint8_t> relayout(const std::string& name, std::vector<uint8_t> edited, const Growth& growth,
-                              std::optional<uint64_t> page_size);
+void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_size);
 
 }  // namespace shelf::patch

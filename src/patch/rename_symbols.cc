@@ -17,7 +17,7 @@ constexpr uint64_t kDtMipsXhash = 0x70000036;  // not in every <elf.h>
 template <typename E>
 class Rehasher {
  public:
-  Rehasher(const ElfFile<E>& in, std::vector<uint8_t>& out, const std::vector<std::string>& names)
+  Rehasher(const ElfFile<E>& in, Image& out, const std::vector<std::string>& names)
       : in_(in), out_(out), names_(names) {
     std::optional<DynamicSymbols> syms = find_dynamic_symbols(in);
     if (!syms) in.fail("has no dynamic symbol table (DT_SYMTAB)");
@@ -37,8 +37,7 @@ class Rehasher {
 
   template <typename T>
   T& overlay(uint64_t offset) {
-    static_assert(alignof(T) == 1);
-    return *reinterpret_cast<T*>(out_.data() + offset);
+    return out_.at<T>(offset);
   }
 
   uint64_t table_offset(uint64_t tag, uint64_t size, const char* what) const {
@@ -134,9 +133,10 @@ class Rehasher {
   // Reorders the `size`-byte records of a per-symbol table in place.
   void permute(uint64_t table, size_t size, uint32_t first, const std::vector<uint32_t>& order) {
     uint64_t start = table + uint64_t(first) * size;
-    std::vector<uint8_t> old(out_.begin() + start, out_.begin() + start + order.size() * size);
-    for (size_t i = 0; i < order.size(); ++i)
-      std::memcpy(out_.data() + start + i * size, old.data() + order[i] * size, size);
+    std::span<const uint8_t> now = out_.bytes().subspan(start, order.size() * size);
+    std::vector<uint8_t> old(now.begin(), now.end());
+    std::span<uint8_t> records = out_.writable(start, order.size() * size);
+    for (size_t i = 0; i < order.size(); ++i) std::memcpy(records.data() + i * size, old.data() + order[i] * size, size);
   }
 
   // File offsets of every relocation entry that names a dynamic symbol,
@@ -207,7 +207,7 @@ class Rehasher {
   }
 
   const ElfFile<E>& in_;
-  std::vector<uint8_t>& out_;
+  Image& out_;
   std::vector<std::string> names_;  // in the output's order once reordered
   DynamicSymbols syms_;
 };
@@ -237,14 +237,14 @@ std::optional<std::vector<std::string>> names_after_renames(const ElfFile<E>& in
 }
 
 template <typename E>
-void rehash_dynamic_symbols(const ElfFile<E>& in, std::vector<uint8_t>& out, const std::vector<std::string>& names) {
+void rehash_dynamic_symbols(const ElfFile<E>& in, Image& out, const std::vector<std::string>& names) {
   Rehasher<E>(in, out, names).run();
 }
 
 #define SHELF_INSTANTIATE(E)                                                                          \
   template std::optional<std::vector<std::string>> names_after_renames(                             \
       const ElfFile<E>& in, const std::map<std::string, std::string>& renames);                     \
-  template void rehash_dynamic_symbols(const ElfFile<E>& in, std::vector<uint8_t>& out,             \
+  template void rehash_dynamic_symbols(const ElfFile<E>& in, Image& out,                           \
                                        const std::vector<std::string>& names);
 SHELF_FOR_EACH_ELF_TYPE(SHELF_INSTANTIATE)
 #undef SHELF_INSTANTIATE

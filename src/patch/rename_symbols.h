@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "elf/elf_file.h"
+#include "patch/image.h"
 
 namespace shelf::patch {
 
@@ -23,13 +24,13 @@ template <typename E>
 std::optional<std::vector<std::string>> names_after_renames(const elf::ElfFile<E>& in,
                                                             const std::map<std::string, std::string>& renames);
 
-// `out` is `in` with the symbols' st_name already pointing at `names`
+// `out` is the result of editing `in`, with the symbols' st_name already pointing at `names`
 // (as returned above). Reorders the hashed symbols, their versions and the
 // relocations' symbol indexes, and rewrites both hash tables. Throws
 // elf::Error for tables it cannot rebuild (MIPS's GOT-ordered .dynsym,
 // DT_MIPS_XHASH, DT_SYMINFO, a malformed DT_GNU_HASH).
 template <typename E>
-void rehash_dynamic_symbols(const elf::ElfFile<E>& in, std::vector<uint8_t>& out,
+void rehash_dynamic_symbols(const elf::ElfFile<E>& in, Image& out,
                             const std::vector<std::string>& names);
 
 }  // namespace shelf::patch

@@ -20,9 +20,14 @@ template <typename E>
 std::optional<uint64_t> count_from_sysv_hash(const ElfFile<E>& file) {
   std::optional<uint64_t> addr = file.dynamic_value(DT_HASH);
   if (!addr) return std::nullopt;
-  std::optional<uint64_t> off = file.file_offset(*addr, 8);
+  // nbucket, nchain: nchain equals the number of symbols. s390x and Alpha
+  // use 8-byte hash entries in ELFCLASS64 (binutils' elf64-s390.c and
+  // elf64-alpha.c, glibc's Elf_Symndx), everyone else 4-byte ones.
+  uint16_t machine = file.header().e_machine;
+  uint64_t entry = E::is64 && (machine == EM_S390 || machine == EM_ALPHA) ? 8 : 4;
+  std::optional<uint64_t> off = file.file_offset(*addr, 2 * entry);
   if (!off) file.fail("DT_HASH " + hex(*addr) + " is not mapped from the file");
-  // nbucket, nchain: nchain equals the number of symbols.
+  if (entry == 8) return uint64_t(file.template at<typename E::Xword>(*off + 8, "DT_HASH nchain"));
   return uint64_t(file.template at<typename E::Word>(*off + 4, "DT_HASH nchain"));
 }
 

@@ -95,6 +95,17 @@ std::vector<int> Profile::numbers() {
   return result;
 }
 
+std::vector<GenerationAge> Profile::ages() {
+  std::vector<GenerationAge> result;
+  for (int n : numbers()) {
+    struct stat st;
+    std::string link = generation_link(n);
+    if (lstat(link.c_str(), &st) != 0) throw Error(link, "cannot stat: " + errno_text(errno));
+    result.push_back({n, static_cast<int64_t>(st.st_mtime)});
+  }
+  return result;
+}
+
 std::vector<Generation> Profile::generations() {
   std::vector<Generation> result;
   for (int n : numbers()) {
@@ -123,6 +134,29 @@ StorePathSet Profile::members() {
   auto target = read_link(generation_link(*n));
   if (!target) return {};
   return read_manifest(store_, store_.print(store_.to_store_path(*target)));
+}
+
+std::vector<ProfileMember> Profile::list() {
+  auto n = current();
+  if (!n) return {};
+  auto target = read_link(generation_link(*n));
+  if (!target) return {};
+  std::string generation = store_.print(store_.to_store_path(*target));
+  std::vector<ProfileMember> result;
+  for (const StorePath& p : read_manifest(store_, generation)) result.push_back({p, {}});
+  // Each link in bin/ points into the member that offers it (see profile_tree.h).
+  std::error_code ec;
+  const std::string bin = generation + "/bin";
+  for (fs::recursive_directory_iterator it(bin, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_symlink()) continue;
+    auto file = read_link(it->path().string());
+    for (ProfileMember& m : result)
+      if (file && file->starts_with(store_.print(m.path) + "/"))
+        m.bin.push_back(it->path().lexically_relative(bin).string());
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) throw Error(bin, "cannot read directory: " + ec.message());
+  for (ProfileMember& m : result) std::sort(m.bin.begin(), m.bin.end());
+  return result;
 }
 
 ProfileChange Profile::install(const StorePathSet& paths) {
@@ -208,6 +242,18 @@ ProfileChange Profile::rollback() {
     if (n < *now) previous = n;
   if (!previous) throw Refused(link_path(), "no generation older than " + std::to_string(*now));
   return switch_locked(*previous);
+}
+
+std::vector<int> Profile::delete_generations(const GenerationSelection& which, int64_t now, bool dry_run) {
+  FileLock writing(dir_ + "/" + name_ + ".lock", FileLock::Mode::kExclusive);
+  std::vector<int> doomed = select_generations(which, ages(), current(), now, link_path());
+  if (dry_run) return doomed;
+  // Only the links go, as in Nix: a collector that already read them as
+  // roots keeps their paths this time, and the next one collects them.
+  for (int n : doomed)
+    if (::unlink(generation_link(n).c_str()) != 0 && errno != ENOENT)
+      throw Error(generation_link(n), "cannot delete the generation link: " + errno_text(errno));
+  return doomed;
 }
 
 std::vector<GcRoot> profile_generation_roots(Store& store) {

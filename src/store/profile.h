@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "store/gc.h"
+#include "store/profile_selection.h"
 #include "store/store.h"
 
 namespace shelf::store {
@@ -32,6 +33,13 @@ struct Generation {
   StorePath path;    // the store path it points at
   int64_t time = 0;  // when the link was made (its mtime)
   StorePathSet members;
+};
+
+// A member of a generation and what it puts on PATH: the entries of the
+// generation's bin/ that link into it, relative to bin/ ("hello").
+struct ProfileMember {
+  StorePath path;
+  std::vector<std::string> bin;
 };
 
 // What a change did: the generation now current and the one before (none
@@ -58,6 +66,9 @@ class Profile {
   std::optional<int> current();
   // The members of the current generation (empty when none).
   StorePathSet members();
+  // The same with the bin/ entries each provides, read from the generation's
+  // tree (what `nix-env -q` and `nix profile list` show); sorted by path.
+  std::vector<ProfileMember> list();
 
   // A new generation with `paths` added. A member with the same package
   // name (the name without its version, as Nix's DrvName) is replaced.
@@ -71,12 +82,19 @@ class Profile {
   // Makes the newest generation older than the current one current;
   // Refused when there is none.
   ProfileChange rollback();
+  // Removes the links of the generations `which` selects (as nix-env
+  // --delete-generations), never the current one: an explicit number naming
+  // it is Refused, a number naming no generation is BadInput, and then
+  // nothing is deleted. Returns the numbers deleted (or, with dry_run, that
+  // would be). Their store paths stay until `store gc` finds them unrooted.
+  std::vector<int> delete_generations(const GenerationSelection& which, int64_t now, bool dry_run);
 
  private:
   ProfileChange commit(const StorePathSet& members);
   ProfileChange switch_locked(int number);
   std::string generation_link(int number) const { return dir_ + "/" + name_ + "-" + std::to_string(number) + "-link"; }
   std::vector<int> numbers();
+  std::vector<GenerationAge> ages();
 
   Store& store_;
   std::string name_;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <cstring>
@@ -55,6 +56,46 @@ std::vector<std::string> entries_of(const std::string& dir) {
     if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
   closedir(d);
   return names;
+}
+
+// What canonicalise_tree() would change below `path` (mode other than 0444
+// or 0555 on a non-symlink, mtime other than 1), one "REL: what" per entry,
+// at most `limit` of them followed by a count of the rest.
+std::string non_canonical_entries(const std::string& path, size_t limit = 5) {
+  std::vector<std::string> found;
+  std::function<void(const std::string&, const std::string&)> walk = [&](const std::string& full, const std::string& rel) {
+    struct stat st;
+    if (lstat(full.c_str(), &st) != 0) {
+      found.push_back(rel + ": cannot stat: " + errno_text(errno));
+      return;
+    }
+    std::string what;
+    if (!S_ISLNK(st.st_mode)) {
+      mode_t mode = st.st_mode & 07777;
+      if (mode != 0444 && mode != 0555) {
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+        what = std::string("mode ") + octal;
+        if (mode & 0222) what += " writable";
+        if (mode & (S_ISUID | S_ISGID)) what += " setuid/setgid";
+        if (mode & S_ISVTX) what += " sticky";
+      }
+    }
+    if (st.st_mtim.tv_sec != 1 || st.st_mtim.tv_nsec != 0)
+      what += std::string(what.empty() ? "" : ", ") + "mtime " + std::to_string(st.st_mtim.tv_sec) + " (not 1)";
+    if (!what.empty()) found.push_back(rel + ": " + what);
+    if (!S_ISDIR(st.st_mode)) return;
+    try {
+      for (const std::string& name : entries_of(full)) walk(full + "/" + name, rel == "." ? name : rel + "/" + name);
+    } catch (const Error& e) {
+      found.push_back(rel + ": " + e.reason());
+    }
+  };
+  walk(path, ".");
+  std::string detail;
+  for (size_t i = 0; i < found.size() && i < limit; ++i) detail += (i ? "; " : "") + found[i];
+  if (found.size() > limit) detail += "; and " + std::to_string(found.size() - limit) + " more";
+  return detail;
 }
 
 void require_exclusive(const FileLock& lock) {
@@ -170,6 +211,25 @@ PathInfo Store::add_tree(const std::string& source, std::string_view name) {
 
 PathInfo Store::add_built(std::string_view name, const std::function<void(const std::string& dest)>& build) {
   check_name(name);
+  return add_named(build, [&](const Hash& nar_hash, const StorePathSet& references) {
+    return make_content_path(dir(), nar_hash, name, references);
+  });
+}
+
+PathInfo Store::add_input_addressed(std::string_view name, std::string_view hash_part,
+                                    const std::function<void(const std::string& dest)>& build) {
+  check_name(name);
+  StorePath path = StorePath::parse(std::string(hash_part) + "-" + std::string(name));
+  {
+    // Valid already: an earlier build of the same inputs. The gc lock keeps
+    // it valid while we answer.
+    FileLock gc = lock_gc(FileLock::Mode::kShared);
+    if (auto existing = db_->query(path)) return *existing;
+  }
+  return add_named(build, [&](const Hash&, const StorePathSet&) { return path; });
+}
+
+PathInfo Store::add_named(const std::function<void(const std::string& dest)>& build, const PathNamer& path_of) {
   FileLock gc = lock_gc(FileLock::Mode::kShared);
   TempDir temp(dir());
   std::string built = temp.path() + "/out";
@@ -188,7 +248,7 @@ PathInfo Store::add_built(std::string_view name, const std::function<void(const 
   Hash nar_hash = hasher.finish();
   StorePathSet references;
   for (const std::string& hash : scanner.found()) references.insert(by_hash.at(hash));
-  PathInfo info{make_content_path(dir(), nar_hash, name, references), nar_hash, hasher.size(), references,
+  PathInfo info{path_of(nar_hash, references), nar_hash, hasher.size(), references,
                 static_cast<int64_t>(std::time(nullptr))};
 
   crash_point("add:built");
@@ -300,6 +360,8 @@ std::vector<VerifyProblem> Store::verify() {
       detail = e.what();
     }
     if (!detail.empty()) problems.push_back({VerifyProblem::Kind::kModified, full, detail});
+    std::string metadata = non_canonical_entries(full);
+    if (!metadata.empty()) problems.push_back({VerifyProblem::Kind::kNotCanonical, full, metadata});
   }
   for (const std::string& name : unregistered)
     problems.push_back({VerifyProblem::Kind::kUnregistered, dir() + "/" + name, ""});

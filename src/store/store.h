@@ -40,10 +40,13 @@ struct StoreConfig {
 };
 
 struct VerifyProblem {
-  enum class Kind { kMissing, kModified, kUnregistered };
+  // kModified: the NAR differs (contents, executable bit, symlink target,
+  // file type). kNotCanonical: metadata a NAR does not hold but the store
+  // promises (no write, setuid, setgid or sticky bits, mtime 1) was changed.
+  enum class Kind { kMissing, kModified, kUnregistered, kNotCanonical };
   Kind kind;
   std::string path;
-  std::string detail;  // for kModified: the hashes
+  std::string detail;  // for kModified: the hashes; for kNotCanonical: the entries
 };
 
 class Store {
@@ -67,6 +70,13 @@ class Store {
   // inside a temporary directory of the store (`store import` unpacks an
   // archive there). When `build` throws, nothing is registered or left.
   PathInfo add_built(std::string_view name, const std::function<void(const std::string& dest)>& build);
+  // An input-addressed path `<hash_part>-<name>` (a recipe's output, named
+  // from its inputs before it is built, so the build can refer to its own
+  // final path). When it is valid already, returns it without building;
+  // otherwise `build(dest)` runs as for add_built and the result is
+  // registered atomically under that name.
+  PathInfo add_input_addressed(std::string_view name, std::string_view hash_part,
+                               const std::function<void(const std::string& dest)>& build);
 
   PathInfo info(const StorePath& path);  // throws BadInput unless valid
   bool is_valid(const StorePath& path) { return db_->is_valid(path); }
@@ -75,7 +85,8 @@ class Store {
   // The paths reachable from `start` through references, `start` included.
   StorePathSet closure(const StorePathSet& start);
 
-  // Recomputes every NAR hash; lists missing, modified and unregistered paths.
+  // Recomputes every NAR hash and checks every entry's metadata; lists
+  // missing, modified, not canonical and unregistered paths.
   std::vector<VerifyProblem> verify();
 
   FileLock lock_gc(FileLock::Mode mode) const;
@@ -92,6 +103,10 @@ class Store {
  private:
   std::string lock_path(const char* name) const { return config_.state_dir + "/" + name; }
   void recover(const FileLock& registering);
+  // add_built's body: builds, hashes and scans the tree, names it with
+  // `path_of(nar_hash, references)` and registers it atomically.
+  using PathNamer = std::function<StorePath(const Hash& nar_hash, const StorePathSet& references)>;
+  PathInfo add_named(const std::function<void(const std::string& dest)>& build, const PathNamer& path_of);
   bool exists(const std::string& path) const;
 
   StoreConfig config_;

@@ -7,6 +7,10 @@
 #   prog-nopie             ET_EXEC with the long DT_RUNPATH
 #   prog-static            no interpreter, no dynamic section
 #   prog-nosections        prog-runpath without section headers
+#   s390x/libsysv.so       s390x, only a System V DT_HASH (8-byte entries on
+#                          s390x), versioned symbols; libsysv-nosections.so
+#                          without section headers, so the symbol count must
+#                          come from DT_HASH
 # The long placeholder directory does not exist; the programs find their
 # library through $ORIGIN/lib.
 set -euo pipefail
@@ -35,3 +39,13 @@ gcc "${cflags[@]}" -fno-pie -no-pie -o "$out/prog-nopie" "${link[@]}" \
 gcc "${cflags[@]}" -static -o "$out/prog-static" "$here/main.c" "$here/greet.c"
 "$here/no_sections.py" "$out/prog-runpath" "$out/prog-nosections"
 chmod +x "$out/prog-nosections"
+
+# s390x with a DT_HASH: ld's .hash there has 8-byte entries.
+if ! command -v s390x-linux-gnu-gcc >/dev/null; then
+  echo "testdata/patch/build.sh: s390x-linux-gnu-gcc not found: install the Debian package gcc-s390x-linux-gnu" >&2
+  exit 1
+fi
+mkdir -p "$out/s390x"
+s390x-linux-gnu-gcc "${cflags[@]}" -fPIC -shared -nostdlib -Wl,--hash-style=sysv \
+  -Wl,--version-script="$here/sysv.map" -o "$out/s390x/libsysv.so" "$here/sysv.c"
+"$here/no_sections.py" "$out/s390x/libsysv.so" "$out/s390x/libsysv-nosections.so"

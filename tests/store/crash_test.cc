@@ -10,9 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
-#include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -51,15 +52,30 @@ pid_t spawn_shelf(const StoreEnv& s, std::vector<std::string> args) {
   return pid;
 }
 
-// Runs shelf and kills it with SIGKILL after `delay`; true when it was
-// killed, false when it finished first.
-bool run_and_kill(const StoreEnv& s, const std::vector<std::string>& args, std::chrono::microseconds delay) {
+struct KillOutcome {
+  bool killed = false;             // false: it finished before the kill
+  std::chrono::microseconds ran{};  // how long it ran
+  int exit_status = -1;            // when it finished
+};
+
+// Runs shelf and kills it with SIGKILL once `delay` has passed, unless it
+// finished before; then `ran` is the whole operation's duration, which the
+// tests use to keep their random delays inside the operation even when the
+// machine's load changes under them.
+KillOutcome run_and_kill(const StoreEnv& s, const std::vector<std::string>& args, std::chrono::microseconds delay) {
+  auto start = Clock::now();
   pid_t pid = spawn_shelf(s, args);
-  std::this_thread::sleep_for(delay);
-  kill(pid, SIGKILL);
   int status = 0;
+  for (;;) {
+    auto ran = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    if (waitpid(pid, &status, WNOHANG) == pid) return {false, ran, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+    if (ran >= delay) break;
+    std::this_thread::sleep_for(std::min<std::chrono::microseconds>(delay - ran, std::chrono::milliseconds(1)));
+  }
+  kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
-  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+  return {WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start)};
 }
 
 std::chrono::microseconds time_of(const std::function<void()>& f) {
@@ -79,6 +95,56 @@ std::string make_source(const StoreEnv& s, uint32_t seed) {
   return dir;
 }
 
+// `sqlite3 DB QUERY` rows, one per line ('|' between columns).
+std::vector<std::string> query(const StoreEnv& s, const std::string& sql) {
+  RunResult q = run({"sqlite3", s.state + "/db.sqlite", sql});
+  EXPECT_EQ(q.status, 0) << sql << ": " << q.err;
+  return lines(q.out);
+}
+
+// "sha256:<base16>" per registered path, as the database holds it.
+std::map<std::string, std::string> registered_hashes(const StoreEnv& s) {
+  std::map<std::string, std::string> result;
+  for (const std::string& row : query(s, "select path, hash from ValidPaths")) {
+    size_t bar = row.find('|');
+    result[row.substr(0, bar)] = row.substr(bar + 1);
+  }
+  return result;
+}
+
+// The state a kill left, read before any shelf process (which would first
+// recover) looks at it, with sqlite3 and nix-hash only: every entry visible
+// in the store directory is a complete path, its NAR equal to the hash it
+// was registered with (now, or in `before` when a delete is under way, which
+// an intent row must then announce). Returns whether the kill interrupted
+// work in progress (a temporary directory or an intent was left).
+bool expect_nothing_partial_visible(const StoreEnv& s, const std::map<std::string, std::string>& before,
+                                    const std::string& when) {
+  std::map<std::string, std::string> now = registered_hashes(s);
+  std::vector<std::string> deleting = query(s, "select path from Intents where op = 'delete'");
+  bool in_progress = !query(s, "select path from Intents").empty();
+  for (const std::string& name : s.entries()) {
+    if (name.starts_with(".tmp-")) {
+      in_progress = true;
+      continue;
+    }
+    std::string path = s.store + "/" + name;
+    std::string expected;
+    if (auto known = now.find(path); known != now.end()) {
+      expected = known->second;
+    } else {
+      EXPECT_NE(std::find(deleting.begin(), deleting.end(), path), deleting.end())
+          << when << ": " << path << " is visible but neither registered nor being deleted";
+      auto earlier = before.find(path);
+      if (earlier == before.end()) continue;
+      expected = earlier->second;
+    }
+    std::string actual = "sha256:" + trim(run({"nix-hash", "--type", "sha256", path}).out);
+    EXPECT_EQ(actual, expected) << when << ": " << path << " is visible but incomplete";
+  }
+  return in_progress;
+}
+
 // The state after crashes, as seen by a new shelf process.
 void expect_consistent(const StoreEnv& s, const std::string& when) {
   RunResult v = s.shelf({"verify"});
@@ -90,39 +156,56 @@ void expect_consistent(const StoreEnv& s, const std::string& when) {
     on_disk.push_back(s.store + "/" + name);
   }
   EXPECT_EQ(on_disk, listed) << when;
-  if (require_tool("sqlite3", "sqlite3")) {
-    RunResult q = run({"sqlite3", s.state + "/db.sqlite", "select count(*) from Intents"});
-    EXPECT_EQ(trim(q.out), "0") << when;
+  EXPECT_TRUE(query(s, "select * from Intents").empty()) << when;
+}
+
+// Kills `make_args(i)` runs at a uniformly random instant of the operation
+// until `wanted` of them were interrupted with work in progress. The window
+// is the last measured duration of a whole run (so load changes cannot push
+// every kill past the end), and it grows while kills land before the
+// process started any work (start-up is slow under ASan on a busy machine).
+void kill_repeatedly(const StoreEnv& s, const std::string& what, int wanted,
+                     const std::function<std::vector<std::string>(uint32_t)>& make_args,
+                     const std::function<void(uint32_t)>& after_round = {}) {
+  std::mt19937 gen(std::random_device{}());
+  int killed = 0, mid_work = 0;
+  // The first run, not killed, measures the operation.
+  int64_t window = time_of([&] { EXPECT_EQ(s.shelf(make_args(1000)).status, 0); }).count();
+  uint32_t i = 0;
+  for (; mid_work < wanted && i < 120; ++i) {
+    std::vector<std::string> args = make_args(i);
+    auto delay = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, window)(gen));
+    KillOutcome k = run_and_kill(s, args, delay);
+    bool in_progress = expect_nothing_partial_visible(s, {}, what + " kill " + std::to_string(i));
+    if (!k.killed) {
+      EXPECT_EQ(k.exit_status, 0) << what << " " << i << " failed on its own";
+      window = k.ran.count();
+    } else {
+      ++killed;
+      if (in_progress) ++mid_work;
+      else window = std::min<int64_t>(window * 13 / 10 + 1000, 30'000'000);
+    }
+    if (after_round) after_round(i);
+    if (i % 6 == 5) expect_consistent(s, "after " + what + " kill " + std::to_string(i));
   }
+  std::cout << what << ": " << killed << " of " << i << " runs killed, " << mid_work << " with work in progress\n";
+  EXPECT_GE(mid_work, wanted) << "too few " << what << " runs were interrupted mid-work in " << i << " runs";
+  expect_consistent(s, "after all " + what + " kills");
 }
 
 TEST(StoreCrash, KillDuringAddLeavesNothingPartial) {
+  if (!require_tool("sqlite3", "sqlite3") || !require_tool("nix-hash", "nix-bin")) return;
   StoreEnv s("crash-add");
-  std::mt19937 gen(std::random_device{}());
-  // How long one add takes here, to spread the kills over all its phases.
-  std::string warm = make_source(s, 1000);
-  auto full = time_of([&] { EXPECT_EQ(s.shelf({"add", warm, "--name", "warm"}).status, 0); });
-  // Kill at a uniformly random instant until 22 adds were interrupted; when
-  // an add finishes before its kill, the window shrinks a little.
-  int killed = 0;
-  int64_t window = full.count();
-  uint32_t i = 0;
-  for (; killed < 22 && i < 60; ++i) {
-    std::string src = make_source(s, i);
-    auto delay = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, window)(gen));
-    if (run_and_kill(s, {"add", src, "--name", "crash-" + std::to_string(i)}, delay))
-      ++killed;
-    else
-      window = window * 9 / 10;
-    if (i % 6 == 5) expect_consistent(s, "after add kill " + std::to_string(i));
-    fs::remove_all(src);
-  }
-  EXPECT_GE(killed, 22) << "too few adds were interrupted in " << i << " runs (one add takes " << full.count() << " us)";
-  expect_consistent(s, "after all add kills");
-  // How many killed adds had got as far as registering (informational).
+  // A fresh source per round (removed after it), so every add has work to do.
+  kill_repeatedly(
+      s, "add", 22,
+      [&](uint32_t i) {
+        return std::vector<std::string>{"add", make_source(s, i), "--name", "crash-" + std::to_string(i)};
+      },
+      [&](uint32_t i) { fs::remove_all(s.root + "/src-" + std::to_string(i)); });
   int registered = 0;
   for (const std::string& p : lines(s.shelf({"ls"}).out)) registered += p.find("-crash-") != std::string::npos;
-  std::cout << killed << " of " << i << " adds killed; " << registered << " paths registered (incl. finished)\n";
+  std::cout << registered << " crash-* paths registered (killed after registering, or finished)\n";
   // The store still works: adding a tree that a killed add may have started.
   std::string again = make_source(s, 3);
   EXPECT_EQ(s.shelf({"add", again, "--name", "crash-3"}).status, 0);
@@ -132,8 +215,8 @@ TEST(StoreCrash, KillDuringAddLeavesNothingPartial) {
 // The same for `store import` of a tar.gz: the kills land while libarchive
 // unpacks into the temporary directory, while hashing and while registering.
 TEST(StoreCrash, KillDuringImportLeavesNothingPartial) {
+  if (!require_tool("sqlite3", "sqlite3") || !require_tool("nix-hash", "nix-bin")) return;
   StoreEnv s("crash-import");
-  std::mt19937 gen(std::random_device{}());
   std::vector<std::string> archives;
   for (uint32_t seed : {500u, 501u, 502u}) {
     std::string src = make_source(s, seed);
@@ -142,29 +225,20 @@ TEST(StoreCrash, KillDuringImportLeavesNothingPartial) {
     ASSERT_EQ(t.status, 0) << t.err;
     fs::remove_all(src);
   }
-  auto full = time_of([&] { EXPECT_EQ(s.shelf({"import", archives[0], "--name", "warm"}).status, 0); });
-  int killed = 0;
-  int64_t window = full.count();
-  uint32_t i = 0;
-  for (; killed < 22 && i < 60; ++i) {
-    auto delay = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, window)(gen));
-    if (run_and_kill(s, {"import", archives[i % archives.size()], "--name", "crash-" + std::to_string(i)}, delay))
-      ++killed;
-    else
-      window = window * 9 / 10;
-    if (i % 6 == 5) expect_consistent(s, "after import kill " + std::to_string(i));
-  }
-  EXPECT_GE(killed, 22) << "too few imports were interrupted in " << i << " runs (one takes " << full.count() << " us)";
-  expect_consistent(s, "after all import kills");
+  // Names differ per round, so most rounds import a new path.
+  kill_repeatedly(s, "import", 22, [&](uint32_t i) {
+    return std::vector<std::string>{"import", archives[i % archives.size()], "--name", "crash-" + std::to_string(i)};
+  });
   int registered = 0;
   for (const std::string& p : lines(s.shelf({"ls"}).out)) registered += p.find("-crash-") != std::string::npos;
-  std::cout << killed << " of " << i << " imports killed; " << registered << " paths registered (incl. finished)\n";
+  std::cout << registered << " crash-* paths registered (killed after registering, or finished)\n";
   // The store still works, and an import of a name a killed run started succeeds.
   EXPECT_EQ(s.shelf({"import", archives[1], "--name", "crash-1"}).status, 0);
   expect_consistent(s, "after a final import");
 }
 
 TEST(StoreCrash, KillDuringGcNeverDeletesLivePathsOrLeavesHalfOnes) {
+  if (!require_tool("sqlite3", "sqlite3") || !require_tool("nix-hash", "nix-bin")) return;
   StoreEnv s("crash-gc");
   std::mt19937 gen(std::random_device{}());
   // A rooted chain that gc must never touch.
@@ -174,43 +248,45 @@ TEST(StoreCrash, KillDuringGcNeverDeletesLivePathsOrLeavesHalfOnes) {
   std::string top = trim(s.shelf({"add", s.root + "/top", "--name", "top"}).out);
   make_symlink(top, s.state + "/gcroots/top");
 
-  // The window adapts: it grows while kills land before gc deleted anything
-  // and shrinks when gc finishes first, so kills spread over the deletions.
+  // The window is the last measured duration of a whole gc, and it grows
+  // while kills land before gc deleted anything, so kills spread over the
+  // deletions whatever the machine's load does meanwhile.
   int killed = 0, mid_deletion = 0;
   int64_t window = 0;
-  uint32_t round = 0;
-  // Up to 80 rounds: under load (CI on 2 busy cores) gc's duration varies a
-  // lot, and the loop stops as soon as enough kills have landed.
-  for (; (killed < 20 || mid_deletion < 5) && round < 80; ++round) {
-    // Garbage: a chain of paths referring to each other.
+  uint32_t round = 0, made = 0;
+  for (; (killed < 22 || mid_deletion < 5) && round < 100; ++round) {
+    // Garbage, topped up to 6 paths: a chain of paths referring to each
+    // other (so gc must delete referrers first).
     std::string previous = base;
-    for (int j = 0; j < 6; ++j) {
-      std::string dir = s.root + "/g" + std::to_string(round) + "-" + std::to_string(j);
-      write_file(dir + "/data", random_bytes(200000, round * 10 + static_cast<uint32_t>(j)));
+    for (size_t have = lines(s.shelf({"ls"}).out).size() - 2; have < 6; ++have, ++made) {
+      std::string dir = s.root + "/g" + std::to_string(made);
+      write_file(dir + "/data", random_bytes(200000, made));
       write_file(dir + "/ref", previous + "\n");
       RunResult r = s.shelf({"add", dir, "--name", "garbage"});
       ASSERT_EQ(r.status, 0) << r.err;
       previous = trim(r.out);
     }
     if (window == 0) window = time_of([&] { EXPECT_EQ(s.shelf({"gc", "--dry-run"}).status, 0); }).count();
-    size_t before = lines(s.shelf({"ls"}).out).size();
+    std::map<std::string, std::string> before_hashes = registered_hashes(s);
     auto delay = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, window)(gen));
-    bool was_killed = run_and_kill(s, {"gc"}, delay);
+    KillOutcome k = run_and_kill(s, {"gc"}, delay);
+    bool in_progress = expect_nothing_partial_visible(s, before_hashes, "gc kill " + std::to_string(round));
     size_t after = lines(s.shelf({"ls"}).out).size();
-    if (!was_killed) {
-      window = window * 7 / 10;
+    if (!k.killed) {
+      EXPECT_EQ(k.exit_status, 0) << "gc " << round << " failed on its own";
+      window = k.ran.count();
     } else {
       ++killed;
-      if (after == before) window = window * 13 / 10;
-      else if (after > 2) ++mid_deletion;
+      if (in_progress || (after < before_hashes.size() && after > 2)) ++mid_deletion;
+      else if (after == before_hashes.size()) window = std::min<int64_t>(window * 13 / 10 + 1000, 30'000'000);
     }
     ASSERT_TRUE(fs::exists(base + "/lib")) << "gc deleted a live path";
     ASSERT_TRUE(fs::exists(top + "/bin")) << "gc deleted a live path";
     if (round % 7 == 6) expect_consistent(s, "after gc kill " + std::to_string(round));
   }
   std::cout << killed << " of " << round << " gc runs killed, " << mid_deletion << " of them mid-deletion\n";
-  EXPECT_GE(mid_deletion, 3) << "too few kills landed while gc was deleting";
-  EXPECT_GE(killed, 20) << "too few gc runs were interrupted in " << round << " runs";
+  EXPECT_GE(mid_deletion, 5) << "too few kills landed while gc was deleting";
+  EXPECT_GE(killed, 22) << "too few gc runs were interrupted in " << round << " runs";
   expect_consistent(s, "after all gc kills");
   RunResult gc = s.shelf({"gc"});
   EXPECT_EQ(gc.status, 0) << gc.err;

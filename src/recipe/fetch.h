@@ -1,0 +1,15 @@
+// Fetching a source named by URL (libcurl: https, http, ftp, file). The
+// download goes to a temporary name and is renamed when complete; the
+// sha256 is checked by the caller before the file is used.
+#pragma once
+
+#include <string>
+
+namespace shelf::recipe {
+
+// Downloads `url` to `dest`. Throws recipe::Error naming `file` and `key`
+// (the recipe and the source's key) on any transfer error or HTTP status
+// of 400 and above.
+void fetch_url(const std::string& url, const std::string& dest, const std::string& file, const std::string& key);
+
+}  // namespace shelf::recipe

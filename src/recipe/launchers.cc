@@ -1,0 +1,104 @@
+#include "recipe/launchers.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "wrap/desktop_entry.h"
+#include "wrap/error.h"
+#include "wrap/shell_words.h"
+#include "wrap/wrapper_file.h"
+
+namespace shelf::recipe {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where a final path ($out/...) is while the output is being built.
+std::string while_building(const std::string& final_path, const std::string& built, const std::string& out) {
+  if (final_path == out) return built;
+  if (final_path.starts_with(out + "/")) return built + final_path.substr(out.size());
+  return final_path;
+}
+
+std::string under_out(const std::string& path, const Substitutions& subst) {
+  return path.starts_with("/") ? path : subst.out + "/" + path;
+}
+
+void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string& built, const Substitutions& subst,
+                   const std::string& launcher) {
+  auto x = [&](const std::string& v) { return expand(v, subst, recipe.file, w.origin); };
+  std::string target = under_out(x(w.target), subst);
+  std::string out = subst.out + "/" + w.out;
+  wrap::WrapperSpec spec;
+  if (target == out) {
+    // wrapProgram: the program moves aside to .NAME-wrapped, the wrapper
+    // takes its name and passes its own argv[0] on.
+    fs::path moved = fs::path(out).parent_path() / ("." + fs::path(out).filename().string() + "-wrapped");
+    fs::rename(while_building(out, built, subst.out), while_building(moved.string(), built, subst.out));
+    target = moved.string();
+    spec.operations.push_back({wrap::OpKind::inherit_argv0, {}});
+  }
+  for (const wrap::Operation& op : w.operations) {
+    wrap::Operation expanded{op.kind, {}};
+    for (const std::string& a : op.args) expanded.args.push_back(x(a));
+    spec.operations.push_back(std::move(expanded));
+  }
+  // lower() checks the target is an executable file: it must look at the
+  // file where it is now, then name it where it will be.
+  spec.target = while_building(target, built, subst.out);
+  wrap::WriteOptions options;
+  if (w.binary) {
+    wrap::require_compilable(spec);
+    options.kind = wrap::WrapperKind::binary;
+    options.launcher = launcher;
+  }
+  wrap::Plan plan = wrap::lower(spec);
+  plan.target = target;
+  std::string file = while_building(out, built, subst.out);
+  fs::create_directories(fs::path(file).parent_path());
+  wrap::write_wrapper(plan, options, file);
+}
+
+void write_desktop(const Recipe& recipe, const DesktopRule& d, const std::string& built, const Substitutions& subst) {
+  auto x = [&](const std::string& v) { return expand(v, subst, recipe.file, d.origin); };
+  wrap::DesktopEntry entry;
+  entry.name = d.name;
+  entry.exec = wrap::split_shell_words(x(d.exec), d.origin.key + ".exec");
+  entry.icon = x(d.icon);
+  entry.comment = d.comment;
+  entry.categories = d.categories;
+  entry.terminal = d.terminal;
+  std::string text = wrap::render_desktop_entry(entry);
+  fs::path file = fs::path(built) / "share/applications" / (d.id + ".desktop");
+  fs::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << text;
+  if (!fs::exists(file)) throw Error(recipe.file, d.origin.key, "cannot write " + file.string(), d.origin.at);
+}
+
+}  // namespace
+
+void write_wrappers(const Recipe& recipe, const std::string& built, const Substitutions& subst,
+                    const std::string& launcher) {
+  for (const WrapperRule& w : recipe.wrappers) {
+    try {
+      write_wrapper(recipe, w, built, subst, launcher);
+    } catch (const wrap::Error& e) {
+      throw Error(recipe.file, w.origin.key, e.what(), w.origin.at);
+    } catch (const fs::filesystem_error& e) {
+      throw Error(recipe.file, w.origin.key, e.what(), w.origin.at);
+    }
+  }
+}
+
+void write_desktop_entries(const Recipe& recipe, const std::string& built, const Substitutions& subst) {
+  for (const DesktopRule& d : recipe.desktops) {
+    try {
+      write_desktop(recipe, d, built, subst);
+    } catch (const wrap::Error& e) {
+      throw Error(recipe.file, d.origin.key, e.what(), d.origin.at);
+    }
+  }
+}
+
+}  // namespace shelf::recipe

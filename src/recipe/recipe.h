@@ -1,0 +1,108 @@
+// A recipe as a value: what `shelf build` reads from a TOML file
+// (parse.h) before it fetches, unpacks, installs, patches and wraps
+// anything. Paths in it are as written; `$out` and `${deps.NAME}` in
+// patch, wrapper and desktop values are expanded at build time
+// (expand.h). Every rule remembers the key it came from and where, so a
+// build-time failure names the recipe line, as a parse error does.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recipe/error.h"
+#include "wrap/wrapper_spec.h"
+
+namespace shelf::recipe {
+
+// Where a value came from: its dotted key and its position in the file.
+struct Origin {
+  std::string key;
+  Position at;
+};
+
+enum class Unpack { kTar, kZip, kDeb, kMakeself, kNpm, kNone };
+
+struct Source {
+  std::string path;          // relative to the recipe's directory, or absolute
+  std::string url;           // instead of path: fetched (file://, http://, https://)
+  std::string sha256;        // of the file itself, as written (any form Hash::parse takes)
+  Unpack unpack = Unpack::kTar;
+  int strip_components = 0;  // leading path components dropped, as tar --strip-components
+  std::string dest;          // where in the build tree its contents go ("" = the top)
+  Origin origin;
+};
+
+// One `dependencies` entry: another recipe (built first) or a store path.
+struct Dependency {
+  std::string text;  // as written
+  Origin origin;
+};
+
+// `"dest" = "glob"` in [install]: a destination ending in '/' is a
+// directory receiving every match; otherwise the glob must match one entry.
+struct InstallRule {
+  std::string dest;
+  std::string glob;
+  Origin origin;
+};
+
+// [patch.files."GLOB"]: explicit edits for the output files matching GLOB.
+struct FilePatch {
+  std::string glob;  // relative to $out
+  std::optional<std::string> interpreter;
+  std::optional<std::string> rpath;  // an array in TOML is joined with ':'
+  std::vector<std::string> add_needed;
+  std::vector<std::string> remove_needed;
+  std::map<std::string, std::string> replace_needed;
+  Origin origin;
+};
+
+struct PatchRules {
+  bool automatic = false;                   // auto = true: autopatch against the dependencies
+  std::vector<std::string> ignore_missing;  // globs of sonames allowed to stay unresolved
+  std::vector<std::string> runtime_deps;    // extra RUNPATH entries for dlopen()ed libraries
+  std::vector<FilePatch> files;
+  Origin origin;
+};
+
+struct WrapperRule {
+  std::string target;  // relative to $out, or absolute (after expansion)
+  std::string out;     // relative to $out
+  std::vector<wrap::Operation> operations;
+  bool binary = false;
+  Origin origin;
+};
+
+struct DesktopRule {
+  std::string id;    // file name share/applications/<id>.desktop
+  std::string name;  // Name=
+  std::string exec;  // Exec=, split like sh splits words
+  std::string icon;
+  std::string comment;
+  std::vector<std::string> categories;
+  std::optional<bool> terminal;
+  Origin origin;
+};
+
+struct Recipe {
+  std::string file;  // as given on the command line
+  std::string dir;   // absolute directory of the file: relative paths start here
+  std::string text;  // the whole file, hashed into the output path
+  std::string name;
+  std::string version;
+  std::vector<Source> sources;
+  std::vector<Dependency> dependencies;
+  bool has_install = false;  // without [install], the whole unpacked tree is the output
+  std::vector<InstallRule> install;
+  std::vector<std::string> remove;  // globs in the unpacked tree
+  Origin remove_origin;
+  PatchRules patch;
+  std::vector<WrapperRule> wrappers;
+  std::vector<DesktopRule> desktops;
+};
+
+const char* unpack_name(Unpack unpack);
+
+}  // namespace shelf::recipe

@@ -1,0 +1,122 @@
+#include "recipe/sources.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "recipe/fetch.h"
+#include "recipe/tree_ops.h"
+#include "store/error.h"
+#include "store/hash.h"
+#include "store/makeself.h"
+#include "store/unpack.h"
+
+namespace shelf::recipe {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sha256_key(const Source& source) { return source.origin.key + ".sha256"; }
+
+store::Hash hash_file(const std::string& path, const std::string& recipe_file, const Source& source) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(recipe_file, source.origin.key, "cannot read the source " + path, source.origin.at);
+  store::HashSink hasher;
+  std::string buffer(1 << 16, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    hasher.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) throw Error(recipe_file, source.origin.key, "cannot read the source " + path, source.origin.at);
+  return hasher.finish();
+}
+
+std::string head_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(8192, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+// The declared method must fit the content: a .run that is no makeself
+// installer would otherwise be read as something else.
+void check_kind(const Recipe& recipe, const Source& source, const std::string& path) {
+  std::string head = head_of(path);
+  bool fits = true;
+  switch (source.unpack) {
+    case Unpack::kDeb: fits = head.starts_with("!<arch>\ndebian-binary"); break;
+    case Unpack::kMakeself: fits = store::looks_like_makeself(head); break;
+    case Unpack::kZip: fits = head.starts_with("PK"); break;
+    case Unpack::kTar:
+    case Unpack::kNpm:
+      fits = !store::looks_like_makeself(head) && !head.starts_with("!<arch>") && !head.starts_with("PK");
+      break;
+    case Unpack::kNone: break;
+  }
+  if (!fits)
+    throw Error(recipe.file, source.origin.key + ".unpack",
+                path + " is not what unpack = \"" + unpack_name(source.unpack) + "\" expects", source.origin.at);
+}
+
+void unpack_one(const Recipe& recipe, const Source& source, const std::string& path, const std::string& dir) {
+  if (source.unpack == Unpack::kNone) {
+    fs::create_directories(dir);
+    std::error_code ec;
+    fs::copy_file(path, fs::path(dir) / fs::path(path).filename(), ec);
+    if (ec) throw Error(recipe.file, source.origin.key, "cannot copy " + path + ": " + ec.message(), source.origin.at);
+    return;
+  }
+  check_kind(recipe, source, path);
+  try {
+    store::unpack_archive(path, dir);
+  } catch (const store::Error& e) {
+    throw Error(recipe.file, source.origin.key, std::string("cannot unpack: ") + e.what(), source.origin.at);
+  }
+  // npm packs everything below package/; the store's importer strips it
+  // only for *.tgz names.
+  if (source.unpack == Unpack::kNpm && fs::is_directory(dir + "/package") &&
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1)
+    strip_components(dir, 1, recipe.file, source.origin);
+}
+
+}  // namespace
+
+std::string source_file(const Recipe& recipe, const Source& source, const std::string& work) {
+  if (!source.url.empty()) {
+    std::string name = fs::path(source.url).filename().string();
+    if (name.empty() || name == "." || name == "..") name = "download";
+    std::string dest = work + "/" + name;
+    if (!fs::exists(dest)) fetch_url(source.url, dest, recipe.file, source.origin.key + ".url");
+    return dest;
+  }
+  fs::path p(source.path);
+  return (p.is_absolute() ? p : fs::path(recipe.dir) / p).lexically_normal().string();
+}
+
+void check_sha256(const Recipe& recipe, const Source& source, const std::string& path) {
+  store::Hash expected = store::Hash::parse(source.sha256);
+  store::Hash actual = hash_file(path, recipe.file, source);
+  if (actual != expected)
+    throw Error(recipe.file, sha256_key(source),
+                "hash mismatch for " + path + ": expected " + expected.nix() + ", got " + actual.nix() + " (" +
+                    actual.base16() + ")",
+                source.origin.at);
+}
+
+void unpack_sources(const Recipe& recipe, const std::string& work, const std::string& tree) {
+  fs::create_directories(tree);
+  for (size_t i = 0; i < recipe.sources.size(); ++i) {
+    const Source& source = recipe.sources[i];
+    std::string downloads = work + "/download-" + std::to_string(i);
+    fs::create_directories(downloads);
+    std::string file = source_file(recipe, source, downloads);
+    check_sha256(recipe, source, file);
+    std::string dir = work + "/source-" + std::to_string(i);
+    unpack_one(recipe, source, file, dir);
+    strip_components(dir, source.strip_components, recipe.file, source.origin);
+    merge_tree(dir, source.dest.empty() ? tree : tree + "/" + source.dest, recipe.file, source.origin);
+  }
+}
+
+}  // namespace shelf::recipe

@@ -9,6 +9,11 @@
 # renamed over the file) and --in-place (the inode kept, as patchelf does).
 # A summary row per edit gives shelf --in-place against patchelf: the speed-up,
 # the share of patchelf's peak memory and both growths.
+# With SHELF_PATCHELF set to shelf's `patchelf` front end built as a program
+# of its own (linked with the patcher only), it is measured too, with
+# --in-place, and gets its own summary row: the full shelf binary maps every
+# module's libraries (libcurl, libarchive...) before main, a fixed cost of
+# tens of milliseconds and about 10 MiB of RSS that dominates these edits.
 #   bench/patch_grow.sh SHELF SCRATCH FILE...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,11 +68,11 @@ edit_row() {
     "$(awk -v k="$rss" 'BEGIN{print k/1024}')" "$growth" "$out" "$cfr"
 }
 
-summary() {  # LABEL EDIT: shelf --in-place against patchelf
-  local a=shelf-in-place b=patchelf
+summary() {  # LABEL EDIT [TOOL]: TOOL (default shelf --in-place) against patchelf
+  local a=${3:-shelf-in-place} b=patchelf
   [ -n "${T[$a]:-}" ] && [ -n "${T[$b]:-}" ] || return 0
-  printf '| %s | %s | **--in-place vs patchelf** | **%s× faster** | **%s %% of its RSS** | **%d B vs %d B** | | |\n' \
-    "$1" "$2" "$(ratio "${T[$b]}" "${T[$a]}")" \
+  printf '| %s | %s | **%s vs patchelf** | **%s× faster** | **%s %% of its RSS** | **%d B vs %d B** | | |\n' \
+    "$1" "$2" "$a" "$(ratio "${T[$b]}" "${T[$a]}")" \
     "$(awk -v a="${R[$a]}" -v b="${R[$b]}" 'BEGIN{printf "%.1f", 100 * a / b}')" "${G[$a]}" "${G[$b]}"
 }
 
@@ -79,8 +84,12 @@ edit_group() {  # LABEL EDIT SRC SHELF-ARGS... -- PATCHELF-ARGS...
   T=() R=() G=()
   edit_row "$label" "$edit" shelf "$src" "$shelf" patch "${ours[@]}"
   edit_row "$label" "$edit" shelf-in-place "$src" "$shelf" patch --in-place "${ours[@]}"
+  if [ -n "${SHELF_PATCHELF:-}" ]; then
+    edit_row "$label" "$edit" front-in-place "$src" "$SHELF_PATCHELF" --in-place "${theirs[@]}"
+  fi
   edit_row "$label" "$edit" patchelf "$src" patchelf "${theirs[@]}"
   summary "$label" "$edit"
+  summary "$label" "$edit" front-in-place
 }
 
 for file in "$@"; do

@@ -2,14 +2,12 @@
 // numbered generations of symlink trees in $SHELF_STATE/profiles (see
 // src/store/profile.h). Flags are parsed here; src/store does the work.
 #include <ctime>
-#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
-#include "store/error.h"
+#include "cli/store_errors.h"
 #include "store/profile.h"
 #include "store/store.h"
 
@@ -21,23 +19,6 @@ using store::Profile;
 using store::ProfileChange;
 using store::Store;
 using store::StoreConfig;
-
-// Store errors to exit statuses: bad input 3, refusals (conflicts, nothing
-// to roll back to) 1, anything else 4.
-void guarded(int& status, const std::function<int()>& body) {
-  try {
-    status = body();
-  } catch (const store::BadInput& e) {
-    print_error(e.what());
-    status = kBadInput;
-  } catch (const store::Refused& e) {
-    print_error(e.what());
-    status = kFindings;
-  } catch (const store::Error& e) {
-    print_error(e.what());
-    status = kInternal;
-  }
-}
 
 void add_profile_option(CLI::App& cmd, std::string& profile) {
   cmd.add_option("--profile", profile, "profile name (default: default), in $SHELF_STATE/profiles/NAME")
@@ -181,7 +162,7 @@ void define_generations(CLI::App& app, int& status) {
   auto* del = cmd->add_option(
       "--delete", o->delete_specs,
       "delete generations: numbers N..., or `old` (all but the current one), or `+K` (keep the\n"
-      "current one and the K-1 before it; newer ones stay too), or `Nd` (older than N days, except\n"
+      "current one and the K-1 before it; newer ones stay too), or `Nd` (N >= 1: older than N days, except\n"
       "the one that was current then). The current generation is never deleted: naming it is\n"
       "refused (exit 1), a number naming no generation is bad input (exit 3); then nothing is\n"
       "deleted. Prints each deleted number on stderr.");

@@ -2,15 +2,13 @@
 // content-addressed store. Flags are parsed here; src/store does the work.
 #include <unistd.h>
 
-#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
+#include "cli/store_errors.h"
 #include "store/archive_name.h"
-#include "store/error.h"
 #include "store/fd_sink.h"
 #include "store/gc.h"
 #include "store/nar.h"
@@ -25,23 +23,6 @@ using store::Store;
 using store::StoreConfig;
 using store::StorePath;
 using store::StorePathSet;
-
-// Runs a command body, mapping store errors to exit statuses: bad input 3,
-// refusals 1, anything else (database, file system) 4.
-void guarded(int& status, const std::function<int()>& body) {
-  try {
-    status = body();
-  } catch (const store::BadInput& e) {
-    print_error(e.what());
-    status = kBadInput;
-  } catch (const store::Refused& e) {
-    print_error(e.what());
-    status = kFindings;
-  } catch (const store::Error& e) {
-    print_error(e.what());
-    status = kInternal;
-  }
-}
 
 StorePathSet parse_paths(Store& s, const std::vector<std::string>& args) {
   StorePathSet paths;

@@ -16,6 +16,7 @@ constexpr uint64_t kSpareDynamicSlots = 4;  // room for later in-place additions
 constexpr uint64_t kDtMipsRldMapRel = 0x70000035;  // relative to its own entry's address
 constexpr uint64_t kMaxProgramPadding = 64ull << 20;
 constexpr uint64_t kTailAlign = 16;  // the segment opens with the program header table
+constexpr uint64_t kMaxBinutilsPage = 64 << 10;  // see binutils_offset
 
 uint64_t align_up(uint64_t v, uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
@@ -221,11 +222,31 @@ class Relayout {
     uint64_t delta = uint64_t(first->p_vaddr) - uint64_t(first->p_offset);
     bool same_delta = uint64_t(first->p_vaddr) >= uint64_t(first->p_offset) && delta % page_ == 0;
     if (cur_.find_segment(PT_INTERP) && same_delta) {
-      uint64_t at = std::max(off, lowest - std::min(lowest, delta));
+      uint64_t at = binutils_offset(std::max(off, lowest - std::min(lowest, delta)), phdrs);
       if (at - off <= kMaxProgramPadding) return {at, at + delta};
     }
     if (lowest > UINT64_MAX - page_) cur_.fail("no address space left for a new segment");
+    off = binutils_offset(off, phdrs);
     return {off, lowest + off % page_};
+  }
+
+  // The lowest offset from `off` on that binutils keeps. strip and objcopy
+  // put the segment holding the program header table at the file offset
+  // where the other loadable segments' contents end (non-loaded sections
+  // and the section header table go after it), and keep its address only
+  // if that offset is congruent with it modulo the segment's alignment;
+  // otherwise they lower the address, and then "adjust" the load address
+  // of every section in the segment, with a warning each (bfd/elf.c,
+  // assign_file_positions_for_load_sections). An offset congruent with that
+  // end costs less than a page of padding; it is used when the end is
+  // aligned for the table and the page is not a huge one (2 MiB-aligned
+  // libraries would pay up to 2 MiB).
+  uint64_t binutils_offset(uint64_t off, const std::vector<Phdr<E>>& phdrs) const {
+    uint64_t loaded_end = 0;
+    for (const Phdr<E>& p : phdrs)
+      if (p.p_type == PT_LOAD) loaded_end = std::max<uint64_t>(loaded_end, uint64_t(p.p_offset) + uint64_t(p.p_filesz));
+    if (loaded_end % sizeof(typename E::Addr) != 0 || page_ > kMaxBinutilsPage) return off;
+    return off + (loaded_end % page_ + page_ - off % page_) % page_;
   }
 
   static void place_segment(Phdr<E>& p, uint64_t off, uint64_t vaddr, uint64_t size) {

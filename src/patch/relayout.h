@@ -4,9 +4,11 @@
 // table (which needs the extra entry; PT_PHDR follows it), and whichever of
 // the interpreter, .dynamic and .dynstr had to grow. Section headers,
 // PT_INTERP, PT_DYNAMIC, DT_STRTAB/DT_STRSZ and e_phoff follow the moves.
-// The segment starts at the end of the file; its address lies above every
-// other segment, congruent with its offset modulo the page size (see
-// place_new_segment in relayout.cc for programs' AT_PHDR).
+// The segment starts at the end of the file (after less than a page of
+// padding, so that strip and objcopy keep it as it is); its address lies
+// above every other segment, congruent with its offset modulo the page size
+// (see place_new_segment and binutils_offset in relayout.cc, and there for
+// programs' AT_PHDR).
 //
 // A file this writer grew before already ends with such a segment; it is
 // rebuilt where it is instead of adding another, so any number of growing

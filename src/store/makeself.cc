@@ -9,8 +9,10 @@ namespace shelf::store {
 
 namespace {
 
-// The decimal number at the start of `text`, if any (and if it fits).
-std::optional<uint64_t> leading_number(std::string_view text) {
+// The decimal number at the start of `text`, if any (and if it fits);
+// `digits` (when given) receives how many characters it took, so a caller
+// can step over it even when it has leading zeros.
+std::optional<uint64_t> leading_number(std::string_view text, size_t* digits_out = nullptr) {
   uint64_t value = 0;
   size_t digits = 0;
   for (char c : text) {
@@ -19,6 +21,7 @@ std::optional<uint64_t> leading_number(std::string_view text) {
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
   if (digits == 0) return std::nullopt;
+  if (digits_out) *digits_out = digits;
   return value;
 }
 
@@ -75,10 +78,12 @@ MakeselfPayload parse_makeself(const std::string& file, std::string_view head, u
     while (!rest.empty()) {
       while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
       if (rest.empty()) break;
-      auto n = leading_number(rest);
-      if (!n) throw BadInput(file, "makeself header has malformed filesizes=\"" + std::string(*sizes) + "\"");
+      size_t digits = 0;
+      auto n = leading_number(rest, &digits);
+      if (!n || (digits < rest.size() && rest[digits] != ' '))
+        throw BadInput(file, "makeself header has malformed filesizes=\"" + std::string(*sizes) + "\"");
       payload.sizes.push_back(*n);
-      rest.remove_prefix(std::to_string(*n).size());
+      rest.remove_prefix(digits);
     }
   }
   if (payload.sizes.empty()) payload.sizes.push_back(available);

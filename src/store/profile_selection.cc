@@ -36,8 +36,10 @@ GenerationSelection parse_generation_selection(const std::vector<std::string>& s
       which.kind = GenerationSelection::Kind::kKeepLast;
       which.keep = static_cast<int>(*keep);
     } else {
+      // At least one day, as nix-env (which refuses "0d" rather than
+      // deleting every generation but the one current now).
       auto days = whole_number(std::string_view(first).substr(0, first.size() - 1));
-      if (!days) throw BadInput(first, "expected a number of days, as in 30d");
+      if (!days || *days < 1) throw BadInput(first, "expected a number of days of at least 1, as in 30d");
       which.kind = GenerationSelection::Kind::kOlderThan;
       which.days = *days;
     }

@@ -24,7 +24,7 @@ struct GenerationSelection {
 };
 
 // Parses the arguments of --delete: one or more generation numbers, or
-// exactly one of `old`, `+K` (K >= 1) or `Nd`. Throws BadInput naming the
+// exactly one of `old`, `+K` (K >= 1) or `Nd` (N >= 1). Throws BadInput naming the
 // offending argument.
 GenerationSelection parse_generation_selection(const std::vector<std::string>& specs);
 

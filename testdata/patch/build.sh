@@ -7,6 +7,10 @@
 #   prog-nopie             ET_EXEC with the long DT_RUNPATH
 #   prog-static            no interpreter, no dynamic section
 #   prog-nosections        prog-runpath without section headers
+#   gap/lib/libpgreet.so.1 libpgreet with a 256 MiB .bss: its highest address
+#                          lies far above the end of the file
+#   gap/prog-gap           PIE with a 256 MiB .bss, NEEDED libpgreet, RUNPATH
+#                          $ORIGIN/lib
 #   s390x/libsysv.so       s390x, only a System V DT_HASH (8-byte entries on
 #                          s390x), versioned symbols; libsysv-nosections.so
 #                          without section headers, so the symbol count must
@@ -39,6 +43,11 @@ gcc "${cflags[@]}" -fno-pie -no-pie -o "$out/prog-nopie" "${link[@]}" \
 gcc "${cflags[@]}" -static -o "$out/prog-static" "$here/main.c" "$here/greet.c"
 "$here/no_sections.py" "$out/prog-runpath" "$out/prog-nosections"
 chmod +x "$out/prog-nosections"
+mkdir -p "$out/gap/lib"
+gcc "${cflags[@]}" -fPIC -shared -Wl,-soname,libpgreet.so.1 -Wl,--version-script="$here/greet.map" \
+  -DGAP_NAME=lib_gap -o "$out/gap/lib/libpgreet.so.1" "$here/greet.c" "$here/gap.c"
+gcc "${cflags[@]}" -fPIE -pie -DGAP_NAME=prog_gap -o "$out/gap/prog-gap" "$here/main.c" "$here/gap.c" \
+  -L"$out/gap/lib" -l:libpgreet.so.1 -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/lib'
 
 # s390x with a DT_HASH: ld's .hash there has 8-byte entries.
 if ! command -v s390x-linux-gnu-gcc >/dev/null; then

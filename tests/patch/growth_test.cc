@@ -4,9 +4,11 @@
 // objcopy, and by repeating growing edits many times.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "patch_support.h"
 #include "support/paths.h"
@@ -206,6 +208,67 @@ TEST(PatchGrowth, HostFilesGrowRunAndSurviveStrip) {
   ASSERT_EQ(shelf({"patch", "--set-soname", soname, "--set-rpath", lib_dir, lib}).status, 0);
   EXPECT_EQ(run({"patchelf", "--print-soname", lib}).out, soname + "\n");
   expect_clean_reads(lib);
+}
+
+struct Load {
+  uint64_t offset, vaddr, filesz, memsz, align;
+};
+
+// The PT_LOAD entries as readelf lists them, in table order.
+std::vector<Load> loads(const std::string& file) {
+  std::vector<Load> out;
+  for (const std::string& line : lines(run({"readelf", "-lW", file}).out)) {
+    std::istringstream words(line);
+    std::string type, offset, vaddr, paddr, filesz, memsz, word, align;
+    if (!(words >> type >> offset >> vaddr >> paddr >> filesz >> memsz) || type != "LOAD") continue;
+    while (words >> word) align = word;  // the flags ("R E") may be two words; the alignment is last
+    out.push_back({std::stoull(offset, nullptr, 16), std::stoull(vaddr, nullptr, 16), std::stoull(filesz, nullptr, 16),
+                   std::stoull(memsz, nullptr, 16), std::stoull(align, nullptr, 16)});
+  }
+  return out;
+}
+
+// A library and a program whose highest address lies 256 MiB above the end
+// of the file (a large .bss; big vendor libraries have loadable segments as
+// far apart). The added segment goes at the end of the file, above every
+// other segment, its address congruent with its offset modulo the page size:
+// the file grows by the moved tables and at most a page, not by the gap, and
+// the program runs with the library.
+TEST(PatchGrowth, LargeAddressGapCostsNoPadding) {
+  std::string dir = make_temp_dir("growth-gap");
+  std::filesystem::create_directories(dir + "/lib");
+  std::string lib = copy_file(patch_fixture("gap/lib/libpgreet.so.1"), dir + "/lib", "libpgreet.so.1");
+  std::string prog = copy_file(patch_fixture("gap/prog-gap"), dir, "prog-gap");
+  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc/lib";
+  fs::create_directories(loader_dir);
+  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
+  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string soname = "libpgreet-with-a-much-longer-soname-than-before.so.1";
+  std::string far = "/nonexistent/" + std::string(150, 'g');
+  ASSERT_EQ(shelf({"patch", "--set-soname", soname, "--set-rpath", far, lib}).status, 0);
+  RunResult r = shelf({"patch", "--set-interpreter", loader, "--set-rpath", "$ORIGIN/lib:" + far, prog});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const auto& [file, fixture] : {std::pair{lib, patch_fixture("gap/lib/libpgreet.so.1")},
+                                      std::pair{prog, patch_fixture("gap/prog-gap")}}) {
+    SCOPED_TRACE(file);
+    std::vector<Load> was = loads(fixture), now = loads(file);
+    ASSERT_EQ(now.size(), was.size() + 1);
+    uint64_t highest = 0;
+    for (const Load& l : was) highest = std::max(highest, l.vaddr + l.memsz);
+    uint64_t size_before = fs::file_size(fixture), size_after = fs::file_size(file);
+    ASSERT_GT(highest, size_before + (200u << 20)) << "the fixture lost its gap";
+    const Load& added = now.back();
+    EXPECT_GE(added.vaddr, highest);
+    EXPECT_EQ(added.offset % added.align, added.vaddr % added.align);
+    EXPECT_LE(added.offset + added.filesz, size_after);
+    EXPECT_LE(size_after - size_before, added.filesz + 4096) << "padding beyond one page";
+    expect_clean_reads(file);
+  }
+  EXPECT_EQ(run({"patchelf", "--print-soname", lib}).out, soname + "\n");
+  EXPECT_NE(interpreter_line(prog).find("[Requesting program interpreter: " + loader + "]"), std::string::npos);
+  RunResult ran = run({prog, "gap"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello, gap, from libpgreet\n");
 }
 
 // 200 growing edits in a row: one added segment, the size bounded by the

@@ -1,10 +1,13 @@
 // In-place edits: how many bytes change, that the size never does, that a
-// repeated edit changes nothing, and files without section headers.
+// repeated edit changes nothing, files without section headers, and the
+// bytes an in-place edit of a large file writes.
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 
 #include "patch_support.h"
 #include "support/paths.h"
@@ -170,6 +173,66 @@ TEST(PatchInPlace, InPlaceModeAlsoCarriesGrowingEdits) {
   RunResult ran = run({dir + "/b", "linked"});
   EXPECT_EQ(ran.status, 0) << ran.err;
   EXPECT_EQ(ran.out, "hello, linked, from libpgreet\n");
+}
+
+}  // namespace
+}  // namespace shelf::test
+
+namespace shelf::test {
+namespace {
+
+// Bytes returned by the write-family calls in an `strace -o` log: what the
+// traced processes wrote, or had the kernel copy, into any file.
+uint64_t bytes_written(const std::string& log) {
+  uint64_t sum = 0;
+  for (const std::string& line : lines(run({"cat", log}).out)) {
+    size_t eq = line.rfind(" = ");
+    if (eq == std::string::npos || line.find("resumed") != std::string::npos) continue;
+    std::string result = line.substr(eq + 3);
+    if (!result.empty() && isdigit(static_cast<unsigned char>(result[0]))) sum += std::stoull(result);
+  }
+  return sum;
+}
+
+// An edit that fits writes a few bytes whatever the file's size: a program
+// made 64 MiB large by a non-loaded section, edited with --in-place under
+// strace, every byte the process writes or copies counted.
+TEST(PatchInPlace, InPlaceEditOfALargeFileWritesAtMostAPage) {
+  if (!require_tool("strace", "strace") || !require_tool("objcopy", "binutils")) return;
+  std::string dir = make_temp_dir("inplace-large");
+  std::filesystem::create_directory_symlink(std::filesystem::path(patch_fixture("lib")), dir + "/lib");
+  {
+    std::ofstream blob(dir + "/blob", std::ios::binary);
+    std::vector<char> chunk(1 << 20, '\x5a');
+    for (int i = 0; i < 64; ++i) blob.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  }
+  std::string big = dir + "/big";
+  RunResult o = run({"objcopy", "--add-section", ".blob=" + dir + "/blob", patch_fixture("prog-runpath"), big});
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::vector<uint8_t> before = read_bytes(big);
+  ASSERT_GE(before.size(), 50u << 20);
+  struct stat first{};
+  ASSERT_EQ(stat(big.c_str(), &first), 0);
+
+  std::string log = dir + "/strace.log";
+  RunResult r = run({"strace", "-f", "-qq", "-e", "signal=none", "-e",
+                     "trace=write,pwrite64,writev,pwritev,pwritev2,copy_file_range,sendfile,splice", "-o", log,
+                     shelf_bin(), "patch", "--in-place", "--set-rpath", "$ORIGIN/lib", big});
+  ASSERT_EQ(r.status, 0) << r.err;
+  uint64_t written = bytes_written(log);
+  EXPECT_GT(written, 0u);
+  EXPECT_LE(written, 4096u) << "an in-place edit of a " << before.size() << "-byte file";
+
+  struct stat second{};
+  ASSERT_EQ(stat(big.c_str(), &second), 0);
+  EXPECT_EQ(second.st_ino, first.st_ino);
+  std::vector<uint8_t> after = read_bytes(big);
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_LE(bytes_differing(before, after), placeholder_rpath().size() + 8);
+  EXPECT_EQ(run({"patchelf", "--print-rpath", big}).out, "$ORIGIN/lib\n");
+  RunResult ran = run({big, "large"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello, large, from libpgreet\n");
 }
 
 }  // namespace

@@ -186,5 +186,30 @@ TEST(PatchOutput, PatchelfNameAndArgumentFiles) {
   EXPECT_EQ(run({"patchelf", "--print-rpath", ours, second}).out, "/multi\n/multi\n");
 }
 
+// `cmake --install` puts shelf and a lean `patchelf` program in bin/; the
+// installed patchelf answers as Debian's does and edits as it does.
+TEST(PatchOutput, InstalledPatchelfIsShelfsFrontEnd) {
+  if (!require_tool("patchelf", "patchelf")) return;
+  if (!require_tool("cmake", "cmake")) return;
+  std::string build = fs::path(shelf_bin()).parent_path().parent_path().parent_path().string();
+  std::string prefix = make_temp_dir("output-install");
+  RunResult installed = run({"cmake", "--install", build, "--prefix", prefix});
+  ASSERT_EQ(installed.status, 0) << installed.out << installed.err;
+  EXPECT_TRUE(fs::is_regular_file(prefix + "/bin/shelf"));
+  std::string ours = prefix + "/bin/patchelf";
+  ASSERT_TRUE(fs::exists(ours));
+  RunResult v = run({ours, "--version"});
+  EXPECT_EQ(v.status, 0);
+  EXPECT_NE(v.out.find("shelf"), std::string::npos) << v.out;
+  std::string prog = patch_fixture("prog-runpath");
+  EXPECT_EQ(run({ours, "--print-needed", prog}).out, run({"patchelf", "--print-needed", prog}).out);
+  EXPECT_EQ(run({ours, "--print-rpath", prog}).out, run({"patchelf", "--print-rpath", prog}).out);
+  std::string a = copy_file(prog, prefix, "a"), b = copy_file(prog, prefix, "b");
+  ASSERT_EQ(run({ours, "--add-needed", "libm.so.6", "--set-rpath", "/x/y", a}).status, 0);
+  ASSERT_EQ(run({"patchelf", "--add-needed", "libm.so.6", "--set-rpath", "/x/y", b}).status, 0);
+  EXPECT_EQ(dynamic_listing(a), dynamic_listing(b));
+  EXPECT_EQ(run({ours}).status, run({"patchelf"}).status);
+}
+
 }  // namespace
 }  // namespace shelf::test

@@ -222,6 +222,38 @@ open(os.path.join(d, "truncated.tar.gz"), "wb").write(big.getvalue()[: len(big.g
 with zipfile.ZipFile(os.path.join(d, "zip-dotdot.zip"), "w") as z:
     z.writestr("fine.txt", "fine\n"); z.writestr("../escaped-zip", "x\n")
 open(os.path.join(d, "not-an-archive.txt"), "w").write("just text\n" * 50)
+tar("blockdev.tar", [special("disk", tarfile.BLKTYPE)])
+# The same refusals whatever the container: xz and zip streams cut short,
+# a zip symlink out of the tree, and hostile entries inside a .deb's
+# data.tar, an npm .tgz and a makeself payload.
+xz = io.BytesIO()
+with tarfile.open(fileobj=xz, mode="w:xz") as t:
+    data = os.urandom(300000); i = tarfile.TarInfo("big-xz.bin"); i.size = len(data); t.addfile(i, io.BytesIO(data))
+open(os.path.join(d, "truncated.tar.xz"), "wb").write(xz.getvalue()[: len(xz.getvalue()) // 2])
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("big-zip.bin", os.urandom(300000))
+open(os.path.join(d, "truncated.zip"), "wb").write(zb.getvalue()[: len(zb.getvalue()) // 2])
+with zipfile.ZipFile(os.path.join(d, "zip-symlink.zip"), "w") as z:
+    i = zipfile.ZipInfo("zlink"); i.create_system = 3; i.external_attr = (0o120777 << 16)
+    z.writestr(i, "../../../etc")
+def targz(members):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w:gz", format=tarfile.GNU_FORMAT) as t:
+        for info, data in members:
+            t.addfile(info, io.BytesIO(data) if data is not None else None)
+    return b.getvalue()
+def ar_member(name, data):
+    h = "%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name, 0, 0, 0, "100644", len(data))
+    return h.encode() + data + (b"\n" if len(data) % 2 else b"")
+deb = b"!<arch>\n" + ar_member("debian-binary", b"2.0\n") + ar_member("control.tar.gz", targz([f("./control")])) + \
+      ar_member("data.tar.gz", targz([f("./usr/ok"), f("./usr/../../escaped-deb")]))
+open(os.path.join(d, "hostile.deb"), "wb").write(deb)
+open(os.path.join(d, "hostile-npm-1.0.tgz"), "wb").write(
+    targz([f("package/package.json", b"{}"), special("package/up", tarfile.SYMTYPE, "../../escaped-npm")]))
+payload = targz([f("ok"), f("/tmp/escaped-makeself")])
+header = '#!/bin/sh\n# This script was generated using Makeself 2.4.5\nfilesizes="%d"\nskip="4"\n' % len(payload)
+open(os.path.join(d, "hostile.run"), "wb").write(header.encode() + payload)
 )PY";
   RunResult gen = run({"python3", "-c", script, dir});
   ASSERT_EQ(gen.status, 0) << gen.err;
@@ -239,6 +271,13 @@ open(os.path.join(d, "not-an-archive.txt"), "w").write("just text\n" * 50)
       {"truncated.tar.gz", "big.bin"},
       {"zip-dotdot.zip", "../escaped-zip"},
       {"not-an-archive.txt", "not-an-archive.txt"},
+      {"blockdev.tar", "disk"},
+      {"truncated.tar.xz", "big-xz.bin"},
+      {"truncated.zip", "big-zip.bin"},
+      {"zip-symlink.zip", "zlink"},
+      {"hostile.deb", "./usr/../../escaped-deb"},
+      {"hostile-npm-1.0.tgz", "package/up"},
+      {"hostile.run", "/tmp/escaped-makeself"},
   };
   // A store with one path in it, to see that nothing changes.
   write_file(s.root + "/existing/file", "existing\n");
@@ -258,7 +297,8 @@ open(os.path.join(d, "not-an-archive.txt"), "w").write("just text\n" * 50)
     RunResult v = s.shelf({"verify"});
     EXPECT_EQ(v.status, 0) << name << "\n" << v.out;
   }
-  for (const char* escaped : {"escaped-dotdot", "escaped-symlink", "escaped-abs-link", "escaped-zip"}) {
+  for (const char* escaped :
+       {"escaped-dotdot", "escaped-symlink", "escaped-abs-link", "escaped-zip", "escaped-deb", "escaped-makeself"}) {
     EXPECT_FALSE(exists_anywhere(s.root, escaped)) << escaped;
     EXPECT_FALSE(fs::exists(std::string("/tmp/") + escaped)) << escaped;
   }

@@ -195,7 +195,7 @@ TEST(ProfileGenerations, DeleteSpecsAgreeWithNixEnv) {
   const std::vector<Case> cases = {
       {"+2", 4, spread},  {"+1", 6, spread},  {"+3", 2, spread},  {"+9", 5, spread}, {"old", 3, spread},
       {"2 5", 3, spread}, {"10d", 5, spread}, {"10d", 2, spread}, {"25d", 6, spread}, {"50d", 6, spread},
-      {"0d", 4, spread},  {"13d", 1, {40.5, 30.5, 20.5, 20.5, 20.5, 0.5}}};
+      {"1d", 4, spread},  {"13d", 1, {40.5, 30.5, 20.5, 20.5, 20.5, 0.5}}};
   std::string nix_root = s.root + "/nix";
   std::map<std::string, std::string> nix_env = {{"NIX_REMOTE", "local?root=" + nix_root}, {"HOME", s.root}};
   for (const Case& c : cases) {
@@ -231,6 +231,22 @@ TEST(ProfileGenerations, DeleteSpecsAgreeWithNixEnv) {
                                                       << " current";
     EXPECT_TRUE(left.count(c.current)) << c.spec;
     EXPECT_EQ(s.current_link(), "default-" + std::to_string(c.current) + "-link");
+  }
+
+  // Specifications nix-env refuses are bad input here too (exit 3), and
+  // neither side deletes anything (both profiles as the last case left them).
+  ASSERT_GT(remaining(s.profiles(), "default").size(), 1u);
+  for (const std::string spec : {"0d", "+0", "x", "3x", "-1", "d"}) {
+    std::set<int> ours_before = remaining(s.profiles(), "default");
+    std::set<int> nix_before = remaining(nix_root + "-profiles", "prof");
+    RunResult nix = run({"nix-env", "--profile", nix_root + "-profiles/prof", "--delete-generations", spec}, nix_env);
+    EXPECT_NE(nix.status, 0) << spec << ": nix-env accepted it";
+    RunResult ours = s.top({"generations", "--delete", spec});
+    EXPECT_EQ(ours.status, 3) << spec << ": " << ours.err;
+    EXPECT_EQ(lines(ours.err).size(), 1u) << spec << ": " << ours.err;
+    EXPECT_NE(ours.err.find(spec), std::string::npos) << spec << ": the error does not name it: " << ours.err;
+    EXPECT_EQ(remaining(s.profiles(), "default"), ours_before) << spec;
+    EXPECT_EQ(remaining(nix_root + "-profiles", "prof"), nix_before) << spec;
   }
 }
 

@@ -7,27 +7,18 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "store_env.h"
+#include "profile_env.h"
 
 namespace {
 
 using namespace shelf::test;
 namespace fs = std::filesystem;
 
-struct ProfileEnv : StoreEnv {
-  explicit ProfileEnv(const std::string& tag) : StoreEnv(tag) { env["TZ"] = "UTC"; }
-  std::string profiles() const { return state + "/profiles"; }
-  std::string current() const { return profiles() + "/default"; }
-  // `shelf ARGS...` (top-level commands, unlike StoreEnv::shelf).
-  RunResult top(std::vector<std::string> args) const {
-    args.insert(args.begin(), shelf_bin());
-    return run(args, env);
-  }
-  std::string add(const std::string& dir, const std::string& name) const {
-    RunResult r = shelf({"add", dir, "--name", name});
-    EXPECT_EQ(r.status, 0) << r.err;
-    return trim(r.out);
-  }
+// The shared profile environment (profile_env.h) with packages that also
+// carry a desktop entry and an icon, and the views these tests compare.
+struct AppEnv : ProfileEnv {
+  using ProfileEnv::ProfileEnv;
+  using ProfileEnv::package;
   // A package NAME with a shell program bin/PROGRAM printing `greeting`, a
   // desktop entry, an icon and documentation (which profiles do not link).
   std::string package(const std::string& name, const std::string& program, const std::string& greeting) const {
@@ -45,20 +36,15 @@ struct ProfileEnv : StoreEnv {
     EXPECT_EQ(r.status, 0) << r.err;
     return lines(r.out);
   }
-  std::vector<std::string> profile_dir() const {
-    RunResult r = run({"sh", "-c", "find '" + profiles() + "' -printf '%P %y %l\\n' | LC_ALL=C sort"});
-    return lines(r.out);
-  }
   nlohmann::json generations() const {
     RunResult r = top({"generations", "--json"});
     EXPECT_EQ(r.status, 0) << r.err;
     return nlohmann::json::parse(r.out);
   }
-  std::string current_link() const { return fs::read_symlink(current()).string(); }
 };
 
 // Compiled, so the profile runs a real ELF program, not only scripts.
-std::string compiled_hello(const ProfileEnv& s, const std::string& version) {
+std::string compiled_hello(const AppEnv& s, const std::string& version) {
   std::string dir = s.root + "/src-hello-" + version;
   write_file(s.root + "/hello.c", "#include <stdio.h>\nint main(void) { puts(\"hello " + version + "\"); return 0; }\n");
   fs::create_directories(dir + "/bin");
@@ -72,7 +58,7 @@ std::string compiled_hello(const ProfileEnv& s, const std::string& version) {
 
 TEST(Profile, InstallLinksProgramsDesktopEntriesAndIcons) {
   if (!require_tool("cc", "gcc")) return;
-  ProfileEnv s("profile-install");
+  AppEnv s("profile-install");
   std::string hello = compiled_hello(s, "1.0");
   RunResult r = s.top({"install", hello});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -114,7 +100,7 @@ TEST(Profile, InstallLinksProgramsDesktopEntriesAndIcons) {
 }
 
 TEST(Profile, FollowsASymlinkedBinAndKeepsRelativeLinksWorking) {
-  ProfileEnv s("profile-usrbin");
+  AppEnv s("profile-usrbin");
   // bin -> usr/bin, as many unpacked packages have it, and inside it a
   // relative link to a script.
   std::string src = s.root + "/src-usrbin";
@@ -131,7 +117,7 @@ TEST(Profile, FollowsASymlinkedBinAndKeepsRelativeLinksWorking) {
 }
 
 TEST(Profile, ConflictIsRefusedAndChangesNothing) {
-  ProfileEnv s("profile-conflict");
+  AppEnv s("profile-conflict");
   std::string greet = s.package("greet-1.0", "hello", "greetings");
   std::string other = s.package("other-1.0", "other", "other");
   ASSERT_EQ(s.top({"install", greet}).status, 0);
@@ -157,7 +143,7 @@ TEST(Profile, ConflictIsRefusedAndChangesNothing) {
 }
 
 TEST(Profile, RemoveRollbackAndSwitchGeneration) {
-  ProfileEnv s("profile-rollback");
+  AppEnv s("profile-rollback");
   std::string hello = s.package("hello-1.0", "hello", "hello 1");
   std::string tool = s.package("tool-2.1", "tool", "tool");
   std::string lib = s.package("libthing-0.5", "thing", "thing");
@@ -222,7 +208,7 @@ TEST(Profile, RemoveRollbackAndSwitchGeneration) {
 }
 
 TEST(Profile, ConcurrentInstallsLoseNothing) {
-  ProfileEnv s("profile-race");
+  AppEnv s("profile-race");
   std::vector<std::string> pkgs;
   for (const char* n : {"p1", "p2", "p3", "p4"}) pkgs.push_back(s.package(std::string(n) + "-1", n, n));
   // Four installs at once: the profile lock serialises them, so each one
@@ -240,7 +226,7 @@ TEST(Profile, ConcurrentInstallsLoseNothing) {
 }
 
 TEST(Profile, GenerationsListsNumbersDatesCurrentAndMembers) {
-  ProfileEnv s("profile-list");
+  AppEnv s("profile-list");
   std::string a = s.package("a-1", "a", "a");
   std::string b = s.package("b-1", "b", "b");
   EXPECT_EQ(s.top({"generations"}).out, "");
@@ -267,7 +253,7 @@ TEST(Profile, GenerationsListsNumbersDatesCurrentAndMembers) {
 }
 
 TEST(Profile, GcKeepsEveryGenerationUntilItsLinkIsGone) {
-  ProfileEnv s("profile-gc");
+  AppEnv s("profile-gc");
   std::string hello1 = s.package("hello-1.0", "hello", "hello 1");
   std::string hello2 = s.package("hello-2.0", "hello", "hello 2");
   // A member that links nothing (no bin/, no share/) is kept by the manifest.
@@ -320,7 +306,7 @@ TEST(Profile, GcKeepsEveryGenerationUntilItsLinkIsGone) {
 }
 
 TEST(Profile, EveryCommandExplainsItself) {
-  ProfileEnv s("profile-help");
+  AppEnv s("profile-help");
   for (const char* cmd : {"install", "remove", "generations", "rollback", "switch-generation"}) {
     RunResult r = s.top({cmd, "--help"});
     EXPECT_EQ(r.status, 0) << cmd;

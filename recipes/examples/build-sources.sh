@@ -28,7 +28,8 @@ mkdir -p "$b/hello-1.0/bin" "$b/hello-1.0/lib"
 gcc -O2 -shared -fPIC -Wl,-soname,libvendor.so.1 -o "$b/hello-1.0/lib/libvendor.so.1" "$here/src/libvendor.c"
 ln -sf libvendor.so.1 "$b/hello-1.0/lib/libvendor.so"
 gcc -O2 -o "$b/hello-1.0/bin/hello" "$here/src/hello.c" -L"$b/hello-1.0/lib" -lvendor
-# Reproducible archives: fixed order, times and owners.
+# Reproducible archives: fixed order, times and owners (and xz for the
+# installer: makeself gzips with the current time in the header).
 repro_tar=(--sort=name --mtime=@1 --owner=0 --group=0 --numeric-owner)
 tar "${repro_tar[@]}" -C "$b" -cf - hello-1.0 | gzip -n -9 > "$out/sources/hello-vendor-1.0.tar.gz"
 
@@ -43,8 +44,9 @@ i686-linux-gnu-gcc -O2 -shared -fPIC -nostdlib -Wl,-soname,libgcc_s.so.1 \
   -Wl,--version-script="$here/src/old_libgcc_s.map" -o "$b/game/lib/libgcc_s.so.1" "$here/src/old_libgcc_s.c"
 echo "The Cave of Offsets" > "$b/game/data/level1.txt"
 rm -f "$out/sources/game-demo-1.0.run"
-makeself --quiet --nox11 --packaging-date "Thu Jan  1 00:00:01 UTC 1970" --tar-extra "${repro_tar[*]}" \
-  "$b/game" "$out/sources/game-demo-1.0.run" "Game Demo 1.0" ./bin/game >/dev/null
+# Relative paths: makeself records its command line in the installer.
+(cd "$out" && makeself --quiet --nox11 --xz --packaging-date "Thu Jan  1 00:00:01 UTC 1970" \
+  --tar-extra "${repro_tar[*]}" build/game sources/game-demo-1.0.run "Game Demo 1.0" ./bin/game >/dev/null)
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 sed -e "s|@LD_SO_SHA256@|$(sha /lib64/ld-linux-x86-64.so.2)|" \

@@ -11,10 +11,10 @@
 #include "cli/commands.h"
 #include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
+#include "cli/store_errors.h"
 #include "elf/error.h"
 #include "recipe/build.h"
 #include "recipe/error.h"
-#include "store/error.h"
 #include "wrap/binary_wrapper.h"
 #include "wrap/error.h"
 
@@ -93,27 +93,24 @@ void add_build_command(CLI::App& app, int& status) {
   cmd->add_flag("--json", args->json, "print the results (and every dependency's) as JSON");
   cmd->add_flag("--dry-run", args->dry_run, "print each output path and the plan; build nothing");
   cmd->callback([args, &status] {
-    try {
-      status = run_build(*args);
-    } catch (const recipe::Error& e) {
-      print_error(e.what());
-      status = kBadInput;
-    } catch (const store::BadInput& e) {
-      print_error(e.what());
-      status = kBadInput;
-    } catch (const elf::Error& e) {
-      print_error(e.what());
-      status = kBadInput;
-    } catch (const wrap::Error& e) {
-      print_error(e.what());
-      status = kBadInput;
-    } catch (const store::Error& e) {
-      print_error(e.what());
-      status = kInternal;
-    } catch (const std::filesystem::filesystem_error& e) {
-      print_error(e.what());
-      status = kInternal;
-    }
+    // Store errors map as in every store command (store_errors.h); the
+    // recipe's own errors, and the patcher's and wrapper's it passes on,
+    // are bad input: the recipe or one of its sources is wrong.
+    guarded(status, [&]() -> int {
+      try {
+        return run_build(*args);
+      } catch (const recipe::Error& e) {
+        print_error(e.what());
+      } catch (const elf::Error& e) {
+        print_error(e.what());
+      } catch (const wrap::Error& e) {
+        print_error(e.what());
+      } catch (const std::filesystem::filesystem_error& e) {
+        print_error(e.what());  // the machine, not the recipe
+        return kInternal;
+      }
+      return kBadInput;
+    });
   });
 }
 

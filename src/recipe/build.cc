@@ -66,6 +66,7 @@ std::vector<std::string> describe_plan(const Recipe& recipe) {
   }
   for (const WrapperRule& w : recipe.wrappers) {
     std::string line = std::string(w.binary ? "binary " : "") + "wrapper $out/" + w.out + " -> " + w.target;
+    if (!w.binary && w.shell != "/bin/sh") line += " --shell " + w.shell;
     for (const wrap::Operation& op : w.operations) {
       line += std::string(" ") + wrap::flag_name(op.kind);
       for (const std::string& a : op.args) line += " '" + a + "'";
@@ -138,6 +139,7 @@ BuildResult Builder::build_parsed(const Recipe& recipe) {
   subst.out = store_.print(out);
   result.path = subst.out;
   result.plan = describe_plan(recipe);
+  check_expansions(recipe, subst);
   if (options_.dry_run) {
     result.state = store_.is_valid(out) ? BuildResult::State::kValid : BuildResult::State::kPlanned;
     return result;

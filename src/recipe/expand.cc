@@ -50,4 +50,21 @@ std::string expand(const std::string& value, const Substitutions& subst, const s
   return out;
 }
 
+void check_expansions(const Recipe& recipe, const Substitutions& subst) {
+  auto check = [&](const std::string& value, const Origin& origin) { expand(value, subst, recipe.file, origin); };
+  for (size_t i = 0; i < recipe.patch.runtime_deps.size(); ++i)
+    check(recipe.patch.runtime_deps[i], recipe.patch.runtime_dep_origins[i]);
+  for (const FilePatch& p : recipe.patch.files) {
+    if (p.interpreter) check(*p.interpreter, p.origin);
+    if (p.rpath) check(*p.rpath, p.origin);
+  }
+  for (const WrapperRule& w : recipe.wrappers) {
+    check(w.target, w.origin);
+    for (size_t i = 0; i < w.operations.size(); ++i)
+      for (const std::string& a : w.operations[i].args) check(a, w.operation_origins[i]);
+  }
+  for (const DesktopRule& d : recipe.desktops)
+    for (const std::string* v : {&d.name, &d.exec, &d.icon, &d.comment}) check(*v, d.origin);
+}
+
 }  // namespace shelf::recipe

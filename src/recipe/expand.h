@@ -23,4 +23,9 @@ struct Substitutions {
 std::string expand(const std::string& value, const Substitutions& subst, const std::string& file,
                    const Origin& origin);
 
+// Expands every value of `recipe` that is expanded at build time and
+// throws the first error, so a bad `${deps.NAME}` is found before anything
+// is fetched or built (and by --dry-run).
+void check_expansions(const Recipe& recipe, const Substitutions& subst);
+
 }  // namespace shelf::recipe

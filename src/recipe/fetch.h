@@ -5,11 +5,13 @@
 
 #include <string>
 
+#include "recipe/recipe.h"
+
 namespace shelf::recipe {
 
-// Downloads `url` to `dest`. Throws recipe::Error naming `file` and `key`
-// (the recipe and the source's key) on any transfer error or HTTP status
-// of 400 and above.
-void fetch_url(const std::string& url, const std::string& dest, const std::string& file, const std::string& key);
+// Downloads `url` to `dest`. Throws recipe::Error naming `file` and
+// `origin` (the recipe and the source's url value) on any transfer error
+// or HTTP status of 400 and above.
+void fetch_url(const std::string& url, const std::string& dest, const std::string& file, const Origin& origin);
 
 }  // namespace shelf::recipe

@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "wrap/desktop_entry.h"
 #include "wrap/error.h"
+#include "wrap/shell_wrapper.h"
 #include "wrap/shell_words.h"
 #include "wrap/wrapper_file.h"
 
@@ -21,6 +23,13 @@ std::string while_building(const std::string& final_path, const std::string& bui
   return final_path;
 }
 
+// An error text naming files where they will be, not in the build directory.
+std::string as_final(std::string text, const std::string& built, const std::string& out) {
+  for (size_t at = text.find(built); at != std::string::npos; at = text.find(built, at + out.size()))
+    text.replace(at, built.size(), out);
+  return text;
+}
+
 std::string under_out(const std::string& path, const Substitutions& subst) {
   return path.starts_with("/") ? path : subst.out + "/" + path;
 }
@@ -34,20 +43,34 @@ void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string
   if (target == out) {
     // wrapProgram: the program moves aside to .NAME-wrapped, the wrapper
     // takes its name and passes its own argv[0] on.
+    // As `shelf wrap` in place: argv[0] is passed on only when the wrapper
+    // can set it (compiled, or a shell with `exec -a`; /bin/sh as dash
+    // cannot, so the program then sees its hidden path).
     fs::path moved = fs::path(out).parent_path() / ("." + fs::path(out).filename().string() + "-wrapped");
     fs::rename(while_building(out, built, subst.out), while_building(moved.string(), built, subst.out));
     target = moved.string();
-    spec.operations.push_back({wrap::OpKind::inherit_argv0, {}});
+    if (w.binary || wrap::shell_supports_exec_a(w.shell))
+      spec.operations.push_back({wrap::OpKind::inherit_argv0, {}});
   }
-  for (const wrap::Operation& op : w.operations) {
+  for (size_t i = 0; i < w.operations.size(); ++i) {
+    const wrap::Operation& op = w.operations[i];
     wrap::Operation expanded{op.kind, {}};
-    for (const std::string& a : op.args) expanded.args.push_back(x(a));
+    for (const std::string& a : op.args) expanded.args.push_back(expand(a, subst, recipe.file, w.operation_origins[i]));
+    // --prefix-contents/--suffix-contents read their files now, when the
+    // output is not at $out yet: read them where they are being built.
+    if (op.kind == wrap::OpKind::prefix_contents || op.kind == wrap::OpKind::suffix_contents) {
+      std::istringstream names(expanded.args[2]);  // blank-separated, as makeWrapper splits them
+      std::string files;
+      for (std::string f; names >> f;) files += (files.empty() ? "" : " ") + while_building(f, built, subst.out);
+      expanded.args[2] = files;
+    }
     spec.operations.push_back(std::move(expanded));
   }
   // lower() checks the target is an executable file: it must look at the
   // file where it is now, then name it where it will be.
   spec.target = while_building(target, built, subst.out);
   wrap::WriteOptions options;
+  options.shell = w.shell;
   if (w.binary) {
     wrap::require_compilable(spec);
     options.kind = wrap::WrapperKind::binary;
@@ -63,10 +86,10 @@ void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string
 void write_desktop(const Recipe& recipe, const DesktopRule& d, const std::string& built, const Substitutions& subst) {
   auto x = [&](const std::string& v) { return expand(v, subst, recipe.file, d.origin); };
   wrap::DesktopEntry entry;
-  entry.name = d.name;
+  entry.name = x(d.name);
   entry.exec = wrap::split_shell_words(x(d.exec), d.origin.key + ".exec");
   entry.icon = x(d.icon);
-  entry.comment = d.comment;
+  entry.comment = x(d.comment);
   entry.categories = d.categories;
   entry.terminal = d.terminal;
   std::string text = wrap::render_desktop_entry(entry);
@@ -84,9 +107,9 @@ void write_wrappers(const Recipe& recipe, const std::string& built, const Substi
     try {
       write_wrapper(recipe, w, built, subst, launcher);
     } catch (const wrap::Error& e) {
-      throw Error(recipe.file, w.origin.key, e.what(), w.origin.at);
+      throw Error(recipe.file, w.origin.key, as_final(e.what(), built, subst.out), w.origin.at);
     } catch (const fs::filesystem_error& e) {
-      throw Error(recipe.file, w.origin.key, e.what(), w.origin.at);
+      throw Error(recipe.file, w.origin.key, as_final(e.what(), built, subst.out), w.origin.at);
     }
   }
 }
@@ -96,7 +119,7 @@ void write_desktop_entries(const Recipe& recipe, const std::string& built, const
     try {
       write_desktop(recipe, d, built, subst);
     } catch (const wrap::Error& e) {
-      throw Error(recipe.file, d.origin.key, e.what(), d.origin.at);
+      throw Error(recipe.file, d.origin.key, as_final(e.what(), built, subst.out), d.origin.at);
     }
   }
 }

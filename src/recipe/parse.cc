@@ -60,7 +60,9 @@ Source read_source(const toml::table& table, const std::string& file, const std:
   s.path = r.string("path").value_or("");
   s.url = r.string("url").value_or("");
   if (s.path.empty() == s.url.empty()) r.fail("path", "give exactly one of 'path' and 'url'");
+  s.location_origin = r.origin(s.path.empty() ? "url" : "path");
   s.sha256 = r.required_string("sha256");
+  s.sha256_origin = r.origin("sha256");
   try {
     store::Hash::parse(s.sha256);
   } catch (const store::BadInput& e) {
@@ -146,8 +148,9 @@ std::vector<std::string> strings_of(const toml::node& node, const std::string& f
 // [VAR, SEP, VAL] arrays (3). They apply in the flag order of `shelf wrap
 // --help` (argv0, environment, chdir, run, flags); `args`, a list of
 // `shelf wrap` flags and values, follows in the order written.
-std::vector<wrap::Operation> read_operations(TableReader& r, const toml::table& table) {
-  std::vector<wrap::Operation> ops;
+void read_operations(TableReader& r, const toml::table& table, WrapperRule& w) {
+  std::vector<wrap::Operation>& ops = w.operations;
+  std::vector<Origin>& origins = w.operation_origins;
   for (int k = static_cast<int>(wrap::OpKind::argv0); k <= static_cast<int>(wrap::OpKind::append_flag); ++k) {
     auto kind = static_cast<wrap::OpKind>(k);
     std::string key = std::string(wrap::flag_name(kind)).substr(2);
@@ -177,6 +180,7 @@ std::vector<wrap::Operation> read_operations(TableReader& r, const toml::table& 
         }
       }
     }
+    origins.resize(ops.size(), r.origin(key));
   }
   std::vector<std::string> args = r.strings("args");
   for (size_t i = 0; i < args.size(); ++i) {
@@ -188,8 +192,8 @@ std::vector<wrap::Operation> read_operations(TableReader& r, const toml::table& 
     wrap::Operation op{kind, {}};
     for (size_t j = 0; j < n; ++j) op.args.push_back(args[++i]);
     ops.push_back(std::move(op));
+    origins.push_back(r.origin("args"));
   }
-  return ops;
 }
 
 WrapperRule read_wrapper(const toml::table& table, const std::string& file, const std::string& key) {
@@ -200,7 +204,11 @@ WrapperRule read_wrapper(const toml::table& table, const std::string& file, cons
   w.out = r.required_string("out");
   check_inside(r, "out", w.out);
   w.binary = r.boolean("binary").value_or(false);
-  w.operations = read_operations(r, table);
+  if (auto shell = r.string("shell")) {
+    if (!shell->starts_with("/")) r.fail("shell", "expected an absolute path, got '" + *shell + "'");
+    w.shell = *shell;
+  }
+  read_operations(r, table, w);
   r.finish();
   return w;
 }
@@ -238,14 +246,10 @@ FilePatch read_file_patch(const toml::node& node, const std::string& file, const
   p.origin = {key, position_of(node)};
   if (!stays_inside(glob)) throw Error(file, key, "must be a relative path without '..'", position_of(node));
   p.interpreter = r.string("interpreter");
-  if (const toml::node* rpath = r.get("rpath")) {
-    if (rpath->is_string()) {
-      p.rpath = rpath->as_string()->get();
-    } else {
-      std::string joined;
-      for (const std::string& dir : r.strings("rpath")) joined += (joined.empty() ? "" : ":") + dir;
-      p.rpath = joined;
-    }
+  if (r.get("rpath")) {
+    std::string joined;
+    for (const std::string& dir : r.strings("rpath", true)) joined += (joined.empty() ? "" : ":") + dir;
+    p.rpath = joined;
   }
   p.add_needed = r.strings("add_needed");
   p.remove_needed = r.strings("remove_needed");
@@ -265,7 +269,13 @@ PatchRules read_patch(TableReader& root) {
   rules.origin = {"patch", position_of(*table)};
   rules.automatic = r.boolean("auto").value_or(false);
   rules.ignore_missing = r.strings("ignore_missing");
+  rules.auto_origin = r.origin("auto");
   rules.runtime_deps = r.strings("runtime_deps");
+  for (size_t i = 0; i < rules.runtime_deps.size(); ++i)
+    rules.runtime_dep_origins.push_back(r.element_origin("runtime_deps", i));
+  for (const char* needs_auto : {"ignore_missing", "runtime_deps"})
+    if (!rules.automatic && table->contains(needs_auto))
+      r.fail(needs_auto, "applies to automatic patching only: add auto = true");
   if (const toml::table* files = r.table("files"))
     for (auto&& [glob, node] : *files)
       rules.files.push_back(read_file_patch(node, root.file(), "patch.files.\"" + std::string(glob.str()) + "\"",
@@ -300,9 +310,8 @@ Recipe parse_recipe_text(const std::string& file, const std::string& text) {
   recipe.sources = read_sources(root);
   std::vector<std::string> deps = root.strings("dependencies");
   for (size_t i = 0; i < deps.size(); ++i) {
-    std::string key = "dependencies[" + std::to_string(i) + "]";
-    const toml::node* node = doc.get("dependencies")->as_array()->get(i);
-    recipe.dependencies.push_back({deps[i], {key, position_of(*node)}});
+    if (deps[i].empty()) root.fail("dependencies", "expected a recipe file or a store path, got an empty string");
+    recipe.dependencies.push_back({deps[i], root.element_origin("dependencies", i)});
   }
   if (const toml::table* install = root.table("install")) {
     recipe.has_install = true;
@@ -316,9 +325,13 @@ Recipe parse_recipe_text(const std::string& file, const std::string& text) {
       recipe.install.push_back(std::move(rule));
     }
   }
-  recipe.remove_origin = root.origin("remove");
   recipe.remove = root.strings("remove", true);
-  for (const std::string& glob : recipe.remove) check_inside(root, "remove", glob);
+  for (size_t i = 0; i < recipe.remove.size(); ++i) {
+    Origin at = root.element_origin("remove", i);
+    if (!stays_inside(recipe.remove[i]))
+      throw Error(file, at.key, "'" + recipe.remove[i] + "' must be a relative path without '..'", at.at);
+    recipe.remove_origins.push_back(at);
+  }
   recipe.patch = read_patch(root);
   each_table(root, "wrapper", [&](const toml::table& t, const std::string& key) {
     recipe.wrappers.push_back(read_wrapper(t, file, key));

@@ -2,12 +2,16 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "autopatch/autopatch.h"
 #include "elf/error.h"
 #include "patch/patch.h"
 #include "recipe/tree_ops.h"
 
 namespace shelf::recipe {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -52,8 +56,22 @@ void autopatch_output(const Recipe& recipe, const std::string& built, const Subs
   autopatch::Options options;
   options.dir = built;
   options.deps = dependency_paths;
-  for (const std::string& dir : recipe.patch.runtime_deps)
-    options.runtime_deps.push_back(expand(dir, subst, recipe.file, recipe.patch.origin));
+  // Runtime dependencies inside the output do not exist at $out yet, and
+  // autopatch reads every directory it is given: those are checked in the
+  // build tree and appended to the executables' RUNPATH afterwards.
+  std::string own_dirs;
+  for (size_t i = 0; i < recipe.patch.runtime_deps.size(); ++i) {
+    const std::string& value = recipe.patch.runtime_deps[i];
+    const Origin& origin = recipe.patch.runtime_dep_origins[i];
+    std::string dir = expand(value, subst, recipe.file, origin);
+    if (dir != subst.out && !dir.starts_with(subst.out + "/")) {
+      options.runtime_deps.push_back(dir);
+      continue;
+    }
+    if (!fs::is_directory(built + dir.substr(subst.out.size())))
+      throw Error(recipe.file, origin.key, "'" + value + "' is no directory of the output", origin.at);
+    own_dirs += (own_dirs.empty() ? "" : ":") + dir;
+  }
   options.ignore_missing = recipe.patch.ignore_missing;
   options.jobs = 1;  // builds run beside each other; one writer each
   autopatch::Plan plan;
@@ -62,23 +80,33 @@ void autopatch_output(const Recipe& recipe, const std::string& built, const Subs
     if (!plan.ok()) {
       // Paths in the temporary build directory mean nothing to the user;
       // name them relative to the output.
+      // One line, as every error: the problems joined with "; ".
       std::string text = autopatch::problems_text(plan);
       for (size_t at = text.find(built + "/"); at != std::string::npos; at = text.find(built + "/", at))
         text.replace(at, built.size() + 1, "$out/");
       while (!text.empty() && text.back() == '\n') text.pop_back();
-      throw Error(recipe.file, "patch.auto", "unresolved libraries (add dependencies or ignore_missing):\n" + text,
-                  recipe.patch.origin.at);
+      for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, "; ");
+      throw Error(recipe.file, "patch.auto", "unresolved libraries (add dependencies or ignore_missing): " + text,
+                  recipe.patch.auto_origin.at);
     }
     autopatch::apply(plan, options.jobs);
+    if (!own_dirs.empty()) {
+      patch::EditPlan add;
+      add.rpath.op = patch::RpathEdit::Op::kAdd;
+      add.rpath.value = own_dirs;
+      for (const autopatch::FilePlan& f : plan.files)
+        if (f.executable) patch::patch_file(f.real_path, add, {});
+    }
   } catch (const elf::Error& e) {
-    throw Error(recipe.file, "patch.auto", e.what(), recipe.patch.origin.at);
+    std::string what = e.what();
+    for (size_t at = what.find(built + "/"); at != std::string::npos; at = what.find(built + "/", at))
+      what.replace(at, built.size() + 1, "$out/");
+    throw Error(recipe.file, "patch.auto", what, recipe.patch.auto_origin.at);
   }
 }
 
 void patch_output(const Recipe& recipe, const std::string& built, const Substitutions& subst,
                   const std::vector<std::string>& dependency_paths) {
-  if (!recipe.patch.automatic && (!recipe.patch.ignore_missing.empty() || !recipe.patch.runtime_deps.empty()))
-    throw Error(recipe.file, "patch", "ignore_missing and runtime_deps need auto = true", recipe.patch.origin.at);
   if (recipe.patch.automatic) autopatch_output(recipe, built, subst, dependency_paths);
   apply_file_patches(recipe, built, subst);
 }

@@ -31,7 +31,9 @@ struct Source {
   Unpack unpack = Unpack::kTar;
   int strip_components = 0;  // leading path components dropped, as tar --strip-components
   std::string dest;          // where in the build tree its contents go ("" = the top)
-  Origin origin;
+  Origin origin;             // the [[source]] table
+  Origin location_origin;    // its `path` or `url` value (fetch and read errors)
+  Origin sha256_origin;      // its `sha256` value (hash mismatches)
 };
 
 // One `dependencies` entry: another recipe (built first) or a store path.
@@ -64,14 +66,18 @@ struct PatchRules {
   std::vector<std::string> ignore_missing;  // globs of sonames allowed to stay unresolved
   std::vector<std::string> runtime_deps;    // extra RUNPATH entries for dlopen()ed libraries
   std::vector<FilePatch> files;
-  Origin origin;
+  Origin origin;       // the [patch] table
+  Origin auto_origin;  // its `auto` value (unresolved libraries)
+  std::vector<Origin> runtime_dep_origins;  // parallel to `runtime_deps`
 };
 
 struct WrapperRule {
   std::string target;  // relative to $out, or absolute (after expansion)
   std::string out;     // relative to $out
   std::vector<wrap::Operation> operations;
+  std::vector<Origin> operation_origins;  // parallel to `operations`: the key each came from
   bool binary = false;
+  std::string shell = "/bin/sh";  // #! of a shell wrapper (`shell`, as `shelf wrap --shell`)
   Origin origin;
 };
 
@@ -97,7 +103,7 @@ struct Recipe {
   bool has_install = false;  // without [install], the whole unpacked tree is the output
   std::vector<InstallRule> install;
   std::vector<std::string> remove;  // globs in the unpacked tree
-  Origin remove_origin;
+  std::vector<Origin> remove_origins;  // parallel to `remove`
   PatchRules patch;
   std::vector<WrapperRule> wrappers;
   std::vector<DesktopRule> desktops;

@@ -16,18 +16,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sha256_key(const Source& source) { return source.origin.key + ".sha256"; }
-
 store::Hash hash_file(const std::string& path, const std::string& recipe_file, const Source& source) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(recipe_file, source.origin.key, "cannot read the source " + path, source.origin.at);
+  if (!in)
+    throw Error(recipe_file, source.location_origin.key, "cannot read the source " + path,
+                source.location_origin.at);
   store::HashSink hasher;
   std::string buffer(1 << 16, '\0');
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     hasher.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
   }
-  if (in.bad()) throw Error(recipe_file, source.origin.key, "cannot read the source " + path, source.origin.at);
+  if (in.bad())
+    throw Error(recipe_file, source.location_origin.key, "cannot read the source " + path,
+                source.location_origin.at);
   return hasher.finish();
 }
 
@@ -87,21 +89,33 @@ std::string source_file(const Recipe& recipe, const Source& source, const std::s
     std::string name = fs::path(source.url).filename().string();
     if (name.empty() || name == "." || name == "..") name = "download";
     std::string dest = work + "/" + name;
-    if (!fs::exists(dest)) fetch_url(source.url, dest, recipe.file, source.origin.key + ".url");
+    if (!fs::exists(dest)) fetch_url(source.url, dest, recipe.file, source.location_origin);
     return dest;
   }
   fs::path p(source.path);
   return (p.is_absolute() ? p : fs::path(recipe.dir) / p).lexically_normal().string();
 }
 
+namespace {
+
+// `hash` spelled the way `written` is (SRI, base-16 or Nix base-32, with or
+// without "sha256:"), so the value a mismatch reports can be pasted back.
+std::string like(const std::string& written, const store::Hash& hash) {
+  if (written.starts_with("sha256-")) return hash.sri();
+  std::string body = written.starts_with("sha256:") ? written.substr(7) : written;
+  std::string prefix = written.starts_with("sha256:") ? "sha256:" : "";
+  return prefix + (body.size() == 64 ? hash.base16() : hash.base32());
+}
+
+}  // namespace
+
 void check_sha256(const Recipe& recipe, const Source& source, const std::string& path) {
   store::Hash expected = store::Hash::parse(source.sha256);
   store::Hash actual = hash_file(path, recipe.file, source);
   if (actual != expected)
-    throw Error(recipe.file, sha256_key(source),
-                "hash mismatch for " + path + ": expected " + expected.nix() + ", got " + actual.nix() + " (" +
-                    actual.base16() + ")",
-                source.origin.at);
+    throw Error(recipe.file, source.sha256_origin.key,
+                "hash mismatch for " + path + ": expected " + source.sha256 + ", got " + like(source.sha256, actual),
+                source.sha256_origin.at);
 }
 
 void unpack_sources(const Recipe& recipe, const std::string& work, const std::string& tree) {

@@ -94,6 +94,13 @@ std::vector<std::string> TableReader::strings(std::string_view name, bool single
   return out;
 }
 
+Origin TableReader::element_origin(std::string_view name, size_t i) const {
+  const toml::node* node = table_.get(name);
+  if (node && node->is_array() && i < node->as_array()->size())
+    return {key(name) + "[" + std::to_string(i) + "]", position_of(*node->as_array()->get(i))};
+  return origin(name);
+}
+
 const toml::table* TableReader::table(std::string_view name) {
   const toml::node* node = get(name);
   if (!node) return nullptr;
@@ -109,9 +116,20 @@ const toml::array* TableReader::array(std::string_view name) {
 }
 
 void TableReader::finish() const {
+  // Keys a recipe has at its top: written after a [table] header, TOML puts
+  // them into that table, a mistake easy to make and hard to see.
+  static const std::set<std::string, std::less<>> kTopLevel = {"name",   "version", "description", "dependencies",
+                                                               "remove", "install", "patch",       "wrapper",
+                                                               "desktop", "source"};
   for (auto&& [k, v] : table_) {
     if (known_.count(k.str())) continue;
-    throw Error(file_, key(k.str()), "unknown key", position_of(v));
+    std::string reason = "unknown key";
+    if (!prefix_.empty() && kTopLevel.count(k.str()))
+      reason += " ('" + std::string(k.str()) + "' is a top-level key: write it before the first [table] header)";
+    const toml::source_region& at = k.source();
+    Position where = at.begin.line > 0 ? Position{static_cast<int>(at.begin.line), static_cast<int>(at.begin.column)}
+                                       : position_of(v);
+    throw Error(file_, key(k.str()), reason, where);
   }
 }
 

@@ -35,6 +35,9 @@ class TableReader {
   std::optional<int64_t> integer(std::string_view name);
   // An array of strings (a single string is also accepted when `single_ok`).
   std::vector<std::string> strings(std::string_view name, bool single_ok = false);
+  // Where element `i` of the array `name` is (the value itself when it is
+  // a single string).
+  Origin element_origin(std::string_view name, size_t i) const;
   const toml::table* table(std::string_view name);
   const toml::array* array(std::string_view name);
 

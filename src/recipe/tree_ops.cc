@@ -45,15 +45,16 @@ std::vector<std::string> glob_in(const std::string& root, const std::string& pat
 }
 
 void remove_bundled(const Recipe& recipe, const std::string& tree) {
-  for (const std::string& pattern : recipe.remove) {
+  for (size_t i = 0; i < recipe.remove.size(); ++i) {
+    const std::string& pattern = recipe.remove[i];
+    const Origin& origin = recipe.remove_origins[i];
     std::vector<std::string> matches = glob_in(tree, pattern);
     if (matches.empty())
-      throw Error(recipe.file, recipe.remove_origin.key, "'" + pattern + "' matches nothing in the unpacked sources",
-                  recipe.remove_origin.at);
+      throw Error(recipe.file, origin.key, "'" + pattern + "' matches nothing in the unpacked sources", origin.at);
     for (const std::string& m : matches) {
       std::error_code ec;
       fs::remove_all(tree + "/" + m, ec);
-      if (ec) throw Error(recipe.file, recipe.remove_origin.key, "cannot remove " + m + ": " + ec.message());
+      if (ec) throw Error(recipe.file, origin.key, "cannot remove " + m + ": " + ec.message(), origin.at);
     }
   }
 }

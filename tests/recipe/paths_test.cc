@@ -4,6 +4,7 @@
 // valid output is not built again. Sources by file:// URL go through
 // libcurl and the same sha256 check.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -75,7 +76,8 @@ TEST(RecipePaths, SameInputsSamePathAndNoRebuild) {
   nlohmann::json moved = build_json(env, {env.root + "/b/pkg.toml"});
   EXPECT_EQ(moved["outputs"][0]["path"], first["outputs"][0]["path"]);
   EXPECT_EQ(moved["outputs"][0]["state"], "valid");
-  EXPECT_EQ(std::count(env.valid_paths().begin(), env.valid_paths().end(), '\n'), 1);
+  std::string valid = env.valid_paths();
+  EXPECT_EQ(std::count(valid.begin(), valid.end(), '\n'), 1) << valid;
 }
 
 TEST(RecipePaths, ChangedRecipeTextOrDependencyGivesANewPath) {
@@ -124,7 +126,9 @@ TEST(RecipePaths, DependencyOnAStorePathAndSubstitution) {
                                          "out = \"bin/show\"\nadd_flags = \"${deps.nothere}\"\n");
   RunResult bad = env.build({env.root + "/bad.toml"});
   EXPECT_EQ(bad.status, 3);
-  EXPECT_NE(bad.err.find("key 'wrapper[0]'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("key 'wrapper[0].add_flags'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find(env.root + "/bad.toml:6:13: "), std::string::npos) << "line and column of the value\n"
+                                                                             << bad.err;
   EXPECT_NE(bad.err.find("${deps.nothere}"), std::string::npos) << bad.err;
 }
 
@@ -144,6 +148,71 @@ TEST(RecipePaths, FileUrlSourceIsFetchedAndChecked) {
   RunResult missing = env.build({env.root + "/missing.toml"});
   EXPECT_EQ(missing.status, 3);
   EXPECT_NE(missing.err.find("key 'source[0].url'"), std::string::npos) << missing.err;
+}
+
+// A local HTTP server (python3's http.server) for url sources: serves
+// `dir`, answers /redirect/* with a redirect to a file:// URL, stops on /quit
+// or after a minute. Its port is written to `dir`/port.
+std::string start_http_server(const std::string& dir) {
+  write_file(dir + "/server.py",
+             "import functools, http.server, os, sys, threading\n"
+             "d = sys.argv[1]\n"
+             "done = threading.Event()\n"
+             "class H(http.server.SimpleHTTPRequestHandler):\n"
+             "    def log_message(self, *args): pass\n"
+             "    def do_GET(self):\n"
+             "        if self.path == '/quit': done.set()\n"
+             "        if self.path.startswith('/redirect/'):\n"
+             "            self.send_response(302); self.send_header('Location', 'file://' + d + '/pkg-1.0.tar.gz')\n"
+             "            self.end_headers(); return\n"
+             "        super().do_GET()\n"
+             "srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(H, directory=d))\n"
+             "threading.Thread(target=srv.serve_forever, daemon=True).start()\n"
+             "open(d + '/port.tmp', 'w').write(str(srv.server_address[1]))\n"
+             "os.rename(d + '/port.tmp', d + '/port')\n"
+             "done.wait(60)\n");
+  RunResult started = sh("python3 '" + dir + "/server.py' '" + dir + "' </dev/null >/dev/null 2>&1 &");
+  EXPECT_EQ(started.status, 0) << started.err;
+  for (int i = 0; i < 200 && !fs::exists(dir + "/port"); ++i) usleep(50 * 1000);
+  return trim(read_file(dir + "/port"));
+}
+
+TEST(RecipePaths, HttpUrlSourceIsFetchedErrorsNameTheUrl) {
+  if (!require_tool("python3", "python3")) return;
+  RecipeEnv env("recipe-http");
+  Package a = make_package(env.root + "/a");
+  std::string port = start_http_server(env.root + "/a");
+  ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
+  std::string base = "http://127.0.0.1:" + port;
+  std::string text = read_file(a.recipe);
+  auto with_url = [&](const std::string& url) {
+    std::string t = text;
+    t.replace(t.find("path = \"pkg-1.0.tar.gz\""), std::string("path = \"pkg-1.0.tar.gz\"").size(),
+              "url = \"" + url + "\"");
+    return t;
+  };
+  write_file(env.root + "/http.toml", with_url(base + "/pkg-1.0.tar.gz"));
+  RunResult r = env.build({env.root + "/http.toml"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_file(trim(r.out) + "/share/doc/README"), "read me\n");
+  // The url line is line 4 (after name, version, [[source]]), its value at column 7.
+  write_file(env.root + "/404.toml", with_url(base + "/missing.tar.gz"));
+  RunResult missing = env.build({env.root + "/404.toml"});
+  EXPECT_EQ(missing.status, 3);
+  EXPECT_TRUE(missing.err.starts_with("shelf: " + env.root + "/404.toml:4:7: key 'source[0].url': cannot fetch " +
+                                      base + "/missing.tar.gz"))
+      << missing.err;
+  EXPECT_NE(missing.err.find("404"), std::string::npos) << missing.err;
+  // A server may not redirect a download to a local file.
+  write_file(env.root + "/redirect.toml", with_url(base + "/redirect/pkg-1.0.tar.gz"));
+  RunResult redirected = env.build({env.root + "/redirect.toml"});
+  EXPECT_EQ(redirected.status, 3) << redirected.err;
+  EXPECT_TRUE(redirected.err.starts_with("shelf: " + env.root + "/redirect.toml:4:7: key 'source[0].url': "))
+      << redirected.err;
+  EXPECT_NE(redirected.err.find("Protocol \"file\" not supported"), std::string::npos) << redirected.err;
+  std::string valid = env.valid_paths();
+  EXPECT_EQ(std::count(valid.begin(), valid.end(), '\n'), 1) << valid;
+  sh("python3 -c \"import urllib.request; urllib.request.urlopen('" + base + "/quit', timeout=5)\"");
 }
 
 }  // namespace

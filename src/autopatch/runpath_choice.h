@@ -5,13 +5,15 @@
 // hold a file the loader would stop on (wrong byte order, not ELF, missing
 // symbol version); directories whose file the loader passes over (wrong
 // class or machine) do not matter. Choosing the fewest directories is set
-// cover, which is NP-hard; we use the greedy cover (take the directory that
-// serves most unserved requests, ties to the preferred directory), which is
-// optimal for the usual trees where each library lives in one place and
-// within ln(n) of optimal otherwise. The chosen directories are then
-// ordered by preference, except that a directory serving a request must
-// come before any chosen directory that would stop the loader on that
-// request.
+// cover, which is NP-hard in general but tiny per file: with up to 12
+// useful directories every subset is tried, smallest first and the most
+// preferred directories first within one size, and the first that can be
+// ordered wins; beyond that the greedy cover (the directory serving most
+// unserved requests, ties to the preferred one; within ln(n) of optimal)
+// is used. The chosen directories take the most preferred order in which
+// the loader meets an acceptable file of every request before a file it
+// would stop on (every order is tried for up to 5 directories; beyond that
+// a topological sort serves each request from its preferred directory).
 #pragma once
 
 #include <optional>
@@ -28,8 +30,9 @@ struct Request {
 };
 
 // `rank[d]`: preference of directory d (lower first). Every request must
-// have at least one accepted directory. nullopt when no order satisfies all
-// requests (two requests need opposite orders of the same two directories).
+// have at least one accepted directory. nullopt when no set of directories
+// can be ordered to satisfy all requests (they need opposite orders of the
+// same directories).
 std::optional<std::vector<int>> choose_runpath(const std::vector<Request>& requests,
                                                const std::vector<int>& rank);
 

@@ -181,7 +181,7 @@ void kill_repeatedly(const StoreEnv& s, const std::string& what, int wanted,
   // The first run, not killed, measures the operation.
   int64_t window = time_of([&] { EXPECT_EQ(s.shelf(make_args(1000)).status, 0); }).count();
   uint32_t i = 0;
-  for (; mid_work < wanted && i < 120; ++i) {
+  for (; mid_work < wanted && i < 200; ++i) {
     std::vector<std::string> args = make_args(i);
     auto delay = std::chrono::microseconds(std::uniform_int_distribution<int64_t>(0, window)(gen));
     KillOutcome k = run_and_kill(s, args, delay);
@@ -263,13 +263,17 @@ TEST(StoreCrash, KillDuringGcNeverDeletesLivePathsOrLeavesHalfOnes) {
   int killed = 0, mid_deletion = 0;
   int64_t window = 0;
   uint32_t round = 0, made = 0;
-  for (; (killed < 22 || mid_deletion < 5) && round < 100; ++round) {
+  for (; (killed < 22 || mid_deletion < 5) && round < 160; ++round) {
     // Garbage, topped up to 6 paths: a chain of paths referring to each
     // other (so gc must delete referrers first).
     std::string previous = base;
     for (size_t have = lines(s.shelf({"ls"}).out).size() - 2; have < 6; ++have, ++made) {
       std::string dir = s.root + "/g" + std::to_string(made);
-      write_file(dir + "/data", random_bytes(200000, made));
+      // Many small files: deleting them is most of a gc run, so random
+      // kills land mid-deletion even when process start-up is slow (ASan on
+      // a loaded machine).
+      for (uint32_t f = 0; f < 400; ++f)
+        write_file(dir + "/d" + std::to_string(f % 8) + "/f" + std::to_string(f), random_bytes(512, made * 1000 + f));
       write_file(dir + "/ref", previous + "\n");
       RunResult r = s.shelf({"add", dir, "--name", "garbage"});
       ASSERT_EQ(r.status, 0) << r.err;

@@ -30,12 +30,23 @@ using Reader = std::unique_ptr<archive, ReaderDeleter>;
 
 enum class Formats { kContents, kDebianAr };
 
-// A reader for the formats `store import` accepts (see unpack.h), with
-// every decompression filter.
+// A reader for the formats `store import` accepts (see unpack.h), with the
+// decompression filters libarchive implements itself or through a linked
+// library. Not archive_read_support_filter_all: that also enables filters
+// (lrzip, lzop, grzip) that only exist as external programs, and an import
+// must not start programs chosen by the archive's first bytes.
 Reader new_reader(Formats formats) {
   Reader reader(archive_read_new());
   if (!reader) throw Error("libarchive", "cannot allocate a reader");
-  archive_read_support_filter_all(reader.get());
+  archive* a = reader.get();
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_bzip2(a);
+  archive_read_support_filter_xz(a);
+  archive_read_support_filter_lzma(a);
+  archive_read_support_filter_lzip(a);
+  archive_read_support_filter_zstd(a);
+  archive_read_support_filter_lz4(a);
+  archive_read_support_filter_compress(a);
   if (formats == Formats::kDebianAr) {
     archive_read_support_format_ar(reader.get());
   } else {

@@ -64,6 +64,7 @@ constexpr const char* kSyntax =
     "  [--rename-dynamic-symbols NAME_MAP_FILE]\tRenames dynamic symbols. The map file should contain two symbols (old_name new_name) per line\n"
     "  [--output FILE]\n"
     "  [--in-place]\t\tRewrite the file's own inode (keeps hard links)\n"
+    "  [--sync]\t\tWait until the result is on disk (fsync) before exiting\n"
     "  [--debug]\n"
     "  [--version]\n"
     "  FILENAME...\n";
@@ -171,6 +172,8 @@ PatchCommand parse(const std::vector<std::string>& args) {
       cmd.options.output = value();
     } else if (arg == "--in-place") {
       cmd.options.write.keep_inode = true;
+    } else if (arg == "--sync") {
+      cmd.options.write.sync = true;
     } else if (arg == "--debug") {
       cmd.debug = true;
     } else if (arg == "--no-sort") {

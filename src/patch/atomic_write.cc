@@ -114,7 +114,8 @@ void write_result(int fd, const Image& image, const std::vector<ByteRun>& change
 // --in-place on the input: the appended bytes first (past the old end, so
 // the original stays intact until they are all there), then the changed
 // runs; a failure undoes what was written, as far as it can.
-void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed, const std::string& target) {
+void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed, const std::string& target,
+                 bool sync) {
   struct stat st {};
   if (fstat(fd, &st) != 0) fail(target, "cannot stat", errno);
   uint64_t old_size = image.input_size();
@@ -130,7 +131,7 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
                 target);
     if (image.size() < old_size && ftruncate(fd, static_cast<off_t>(image.size())) != 0)
       fail(target, "cannot truncate", errno);
-    if (fsync(fd) != 0) fail(target, "cannot sync", errno);
+    if (sync && fsync(fd) != 0) fail(target, "cannot sync", errno);
   } catch (const elf::Error&) {
     for (size_t i = 0; i < written; ++i)
       (void)!pwrite(fd, saved[i].data(), saved[i].size(), static_cast<off_t>(changed[i].offset));
@@ -168,7 +169,7 @@ void write_atomically(const std::string& target_name, const Image& image, const 
     if (existing.fd < 0 && errno != ENOENT) fail(target, "cannot open for writing", errno);
     if (existing.fd >= 0 && same_file(existing.fd, image.fd())) {
       check(target, image.bytes());  // before any byte of the target changes
-      patch_inode(existing.fd, image, changed, target);
+      patch_inode(existing.fd, image, changed, target, options.sync);
       return;
     }
   }
@@ -176,7 +177,7 @@ void write_atomically(const std::string& target_name, const Image& image, const 
   if (fstat(image.fd(), &st) != 0) fail(image.path(), "cannot stat", errno);
   TempFile temp(target);
   write_result(temp.fd(), image, changed, temp.path(), target);
-  if (fsync(temp.fd()) != 0) fail(target, "cannot sync " + temp.path(), errno);
+  if (options.sync && fsync(temp.fd()) != 0) fail(target, "cannot sync " + temp.path(), errno);
   if (fchmod(temp.fd(), st.st_mode & 07777) != 0) fail(target, "cannot set the mode of " + temp.path(), errno);
   // Keeping the owner needs privileges; without them the file is ours, which
   // is what an unprivileged rewrite can do (and what patchelf does).
@@ -191,7 +192,7 @@ void write_atomically(const std::string& target_name, const Image& image, const 
     if (copy.fd < 0) fail(target, "cannot read " + temp.path(), errno);
     copy_range(copy.fd, existing.fd, image.size(), target, target);
     if (ftruncate(existing.fd, static_cast<off_t>(image.size())) != 0) fail(target, "cannot truncate", errno);
-    if (fsync(existing.fd) != 0) fail(target, "cannot sync", errno);
+    if (options.sync && fsync(existing.fd) != 0) fail(target, "cannot sync", errno);
     return;  // the temporary copy is removed by TempFile
   }
   if (rename(temp.path().c_str(), target.c_str()) != 0) fail(target, "cannot replace", errno);

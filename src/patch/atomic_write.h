@@ -5,10 +5,21 @@
 // change are copied by the kernel (copy_file_range), never through this
 // process's memory.
 //
+// Like patchelf, cp and sed -i, the writer does not wait for the disk unless
+// asked (`sync`): the rename already makes the replacement atomic for every
+// reader and against a crash of this process, and ext4's default
+// replace-by-rename heuristic (auto_da_alloc) writes the new data out before
+// the rename commits.
+// With `sync` the new file is fsync'ed before the rename (and an in-place
+// edit after its writes), so the edit survives a power loss once the call
+// returns. The store syncs a whole build before registering it, so its
+// callers leave this off. (Waiting for a 100 MB copy to reach the disk takes
+// longer than the whole edit.)
+//
 // With keep_inode (--in-place) on the input itself, the complete result is
 // checked in memory first; then the appended bytes are written past the old
 // end (a failure there truncates them away again), and only then the changed
-// runs inside the file, with pwrite, followed by fsync. A shortening edit
+// runs inside the file, with pwrite. A shortening edit
 // writes a few hundred bytes whatever the file's size. The one window left:
 // a crash (or an I/O error whose rollback also fails) between the first and
 // the last of those pwrite calls leaves some runs written and others not.
@@ -27,6 +38,8 @@ struct OutputOptions {
   // Rewrite the target file itself instead of renaming a new file over it,
   // so its inode (and every hard link to it) is kept.
   bool keep_inode = false;
+  // fsync the result before returning (see above).
+  bool sync = false;
 };
 
 // Checks a complete result (`name` is for errors); throws elf::Error to abort.

@@ -235,5 +235,35 @@ TEST(PatchInPlace, InPlaceEditOfALargeFileWritesAtMostAPage) {
   EXPECT_EQ(ran.out, "hello, large, from libpgreet\n");
 }
 
+// --sync waits for the disk: the result is fsync'ed (the new file before its
+// rename, the inode after an in-place edit); without it nothing is, as with
+// patchelf. Counted with strace on the same edit in both output modes.
+TEST(PatchInPlace, SyncOptionFsyncsTheResultAndOnlyThen) {
+  if (!require_tool("strace", "strace") || !require_tool("patchelf", "patchelf")) return;
+  std::string dir = make_temp_dir("sync");
+  auto syncs = [&](std::vector<std::string> options) {
+    std::string file = dir + "/prog", log = dir + "/strace.log";
+    std::filesystem::copy_file(patch_fixture("prog-runpath"), file,
+                               std::filesystem::copy_options::overwrite_existing);
+    std::vector<std::string> argv = {"strace", "-f", "-qq", "-e", "signal=none", "-e",
+                                     "trace=fsync,fdatasync,sync,syncfs,sync_file_range", "-o", log, shelf_bin(),
+                                     "patch"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), {"--set-rpath", "/a/much/longer/runpath/than/the/one/the/fixture/has/" +
+                                                std::string(200, 'x'), file});
+    RunResult r = run(argv);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(run({"patchelf", "--print-rpath", file}).out.substr(0, 8), "/a/much/");
+    size_t calls = 0;
+    for (const std::string& line : lines(run({"cat", log}).out))
+      if (line.find("sync") != std::string::npos && line.find(" = 0") != std::string::npos) ++calls;
+    return calls;
+  };
+  EXPECT_EQ(syncs({}), 0u);
+  EXPECT_EQ(syncs({"--in-place"}), 0u);
+  EXPECT_EQ(syncs({"--sync"}), 1u);
+  EXPECT_EQ(syncs({"--sync", "--in-place"}), 1u);
+}
+
 }  // namespace
 }  // namespace shelf::test

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <tuple>
 
 #include "elf/identify.h"
@@ -14,30 +15,77 @@ namespace {
 
 constexpr uint64_t kSpareDynamicSlots = 4;  // room for later in-place additions
 constexpr uint64_t kDtMipsRldMapRel = 0x70000035;  // relative to its own entry's address
+constexpr uint32_t kShtMipsAbiflags = 0x7000002a;  // .MIPS.abiflags, found by PT_MIPS_ABIFLAGS
 constexpr uint64_t kMaxProgramPadding = 64ull << 20;
 constexpr uint64_t kTailAlign = 16;  // the segment opens with the program header table
 constexpr uint64_t kMaxBinutilsPage = 64 << 10;  // see binutils_offset
 
 uint64_t align_up(uint64_t v, uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
+// Room for a longer program header table where it is: the sections right
+// after it in the file (notes, .interp, hash tables, .dynsym...) move, as
+// one block [begin, end) so they keep their places relative to each other,
+// into the added segment at new_offset / new_vaddr.
+struct TableRoom {
+  uint64_t begin = 0, end = 0;  // file offsets; empty when nothing moves
+  uint64_t vaddr = 0;           // address of `begin`
+  uint64_t align = 1;           // the block's alignment, kept by the move
+  uint64_t new_offset = 0, new_vaddr = 0;
+
+  bool moves() const { return end > begin; }
+  bool holds_offset(uint64_t o) const { return o >= begin && o < end; }
+  bool holds_vaddr(uint64_t a) const { return a >= vaddr && a - vaddr < end - begin; }
+  uint64_t offset_shift() const { return new_offset - begin; }  // modulo 2^64, as addresses wrap
+  uint64_t vaddr_shift() const { return new_vaddr - vaddr; }
+};
+
+// Dynamic tags whose value is the address of a table that can move.
+bool is_pointer_tag(uint64_t tag) {
+  switch (tag) {
+    case DT_HASH: case DT_STRTAB: case DT_SYMTAB: case DT_GNU_HASH:
+    case DT_VERSYM: case DT_VERNEED: case DT_VERDEF:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_movable_segment(uint32_t type) {
+  return type == PT_INTERP || type == PT_NOTE || type == PT_GNU_PROPERTY || type == PT_MIPS_ABIFLAGS;
+}
+
 template <typename E>
 class Relayout {
  public:
   Relayout(const ElfFile<E>& cur, Image& out, Growth growth, std::optional<uint64_t> page_size)
-      : cur_(cur), out_(out), g_(std::move(growth)), page_(page_size.value_or(file_page_size())) {}
+      : cur_(cur),
+        out_(out),
+        g_(std::move(growth)),
+        page_(page_size.value_or(file_page_size())),
+        secs_(cur.sections().begin(), cur.sections().end()) {}
 
   void run() {
     std::vector<Phdr<E>> phdrs(cur_.segments().begin(), cur_.segments().end());
     std::optional<size_t> ours = find_added_segment();
-    uint64_t off, vaddr;
+    bool rebuilding = ours.has_value();
+    // Files grown by earlier versions of this writer carry the program
+    // header table in the added segment; they are rebuilt that way.
+    bool table_in_ours = ours && inside(cur_.header().e_phoff, phdrs[*ours]);
+    uint64_t off = 0, vaddr = 0;
+    std::vector<uint8_t> blob;
     if (ours) {
-      // Everything the segment holds is rebuilt from the current file.
+      // The segment is rebuilt where it is: what it holds besides the grown
+      // tables is kept byte for byte at the same addresses, the tables are
+      // laid out again after it.
       const Phdr<E>& s = phdrs[*ours];
       off = s.p_offset;
       vaddr = s.p_vaddr;
       carry_contents_of(s);
+      if (!table_in_ours) {
+        auto kept = cur_.bytes().subspan(off, kept_prefix_end(s) - off);
+        blob.assign(kept.begin(), kept.end());
+      }
     } else {
-      std::tie(off, vaddr) = place_new_segment(phdrs);
       // The new PT_LOAD goes after the last one: PT_LOAD entries stay sorted.
       size_t at = phdrs.size();
       for (size_t i = 0; i < phdrs.size(); ++i)
@@ -54,24 +102,52 @@ class Relayout {
       stack.p_align = 1;
       phdrs.push_back(stack);
     }
+    // Unused PT_NULL entries (MIPS linkers leave one) make room for the new
+    // ones.
+    for (size_t i = phdrs.size(); i-- > 0 && phdrs.size() > cur_.segments().size();)
+      if (phdrs[i].p_type == PT_NULL) {
+        phdrs.erase(phdrs.begin() + static_cast<std::ptrdiff_t>(i));
+        if (i < *ours) --*ours;
+      }
+    // Where the program header table goes: where it is, when the sections
+    // after it can make room (patchelf's way; no copy of the table, and the
+    // program's AT_PHDR stays where every kernel computes it), otherwise
+    // at the start of the added segment.
+    bool table_home = !table_in_ours && plan_table_room(phdrs.size());
+    if (!table_home && rebuilding && !table_in_ours) cur_.fail("has no room left for another program header");
+    if (!rebuilding) std::tie(off, vaddr) = place_new_segment(phdrs, table_home);
     if (E::bits == 32 && vaddr > UINT32_MAX - (1u << 24)) cur_.fail("no address space left for a new segment");
 
-    // Segment layout: phdr table | interpreter | dynamic | dynstr.
-    std::vector<uint8_t> blob;
-    auto reserve = [&](uint64_t size, uint64_t align) {
-      uint64_t at = align_up(blob.size(), align);
+    // Segment layout: [kept contents | phdr table] | moved sections |
+    // interpreter | dynamic | dynstr.
+    auto reserve = [&](uint64_t size, uint64_t align, uint64_t remainder = 0) {
+      uint64_t at = blob.size();
+      at += (remainder + align - (off + at) % align) % align;  // (off + at) % align == remainder
       blob.resize(at + size);
       return at;
     };
     // The table opens the segment: binutils (strip, objcopy) only keep a
     // program header table that starts the segment holding it.
-    uint64_t phdr_at = reserve(phdrs.size() * sizeof(Phdr<E>), 8);
+    std::optional<uint64_t> phdr_at;
+    if (!table_home) phdr_at = reserve(phdrs.size() * sizeof(Phdr<E>), 8);
+    if (room_.end > room_.begin) {
+      uint64_t at = reserve(room_.end - room_.begin, room_.align, room_.begin % room_.align);
+      auto moved = cur_.bytes().subspan(room_.begin, room_.end - room_.begin);
+      std::memcpy(blob.data() + at, moved.data(), moved.size());
+      room_.new_offset = off + at;
+      room_.new_vaddr = vaddr + at;
+    }
     std::optional<uint64_t> interp_at, dyn_at, str_at;
     if (g_.interpreter) {
       interp_at = reserve(g_.interpreter->size() + 1, 1);
       std::memcpy(blob.data() + *interp_at, g_.interpreter->data(), g_.interpreter->size());
     }
     uint64_t dyn_slots = 0;
+    bool fix_tags = room_.moves() && has_pointer_into_room();
+    if (fix_tags && !g_.dynamic) {
+      g_.dynamic.emplace();
+      for (const DynEntry& d : cur_.dynamic_entries()) g_.dynamic->emplace_back(d.tag, d.value);
+    }
     if (g_.dynamic && (force_dynamic_move_ || g_.dynamic->size() + 1 > cur_.dynamic_slots())) {
       dyn_slots = g_.dynamic->size() + 1 + kSpareDynamicSlots;
       dyn_at = reserve(dyn_slots * sizeof(Dyn<E>), sizeof(typename E::Addr));
@@ -80,14 +156,16 @@ class Relayout {
       str_at = reserve(g_.dynstr->size(), 1);
       std::memcpy(blob.data() + *str_at, g_.dynstr->data(), g_.dynstr->size());
     }
+    if (room_.moves()) move_room(phdrs, blob, off);
 
-    // Dynamic entries: the string table's new place, and MIPS's relative tag.
+    // Dynamic entries: the tables' new places, and MIPS's relative tag.
     if (g_.dynamic) {
       uint64_t old_dyn_vaddr = dynamic_vaddr();
       uint64_t new_dyn_vaddr = dyn_at ? vaddr + *dyn_at : old_dyn_vaddr;
       std::vector<std::pair<uint64_t, uint64_t>> entries = *g_.dynamic;
       for (size_t i = 0; i < entries.size(); ++i) {
         auto& [tag, value] = entries[i];
+        if (room_.moves() && is_pointer_tag(tag) && room_.holds_vaddr(value)) value += room_.vaddr_shift();
         if (str_at && tag == DT_STRTAB) value = vaddr + *str_at;
         if (str_at && tag == DT_STRSZ) value = g_.dynstr->size();
         if (tag == kDtMipsRldMapRel) value = value + old_dyn_vaddr - new_dyn_vaddr;  // same target address
@@ -116,12 +194,20 @@ class Relayout {
     load.p_memsz = blob.size();
     load.p_flags = PF_R | PF_W;
     load.p_align = page_;
+    uint64_t table_size = phdrs.size() * sizeof(Phdr<E>);
+    uint64_t table_off = phdr_at ? off + *phdr_at : uint64_t(cur_.header().e_phoff);
     for (Phdr<E>& p : phdrs) {
-      if (p.p_type == PT_PHDR) place_segment(p, off + phdr_at, vaddr + phdr_at, phdrs.size() * sizeof(Phdr<E>));
+      if (p.p_type == PT_PHDR) {
+        if (phdr_at) place_segment(p, table_off, vaddr + *phdr_at, table_size);
+        else {
+          p.p_filesz = table_size;
+          p.p_memsz = table_size;
+        }
+      }
       if (p.p_type == PT_INTERP && interp_at) place_segment(p, off + *interp_at, vaddr + *interp_at, g_.interpreter->size() + 1);
       if (p.p_type == PT_DYNAMIC && dyn_at) place_segment(p, off + *dyn_at, vaddr + *dyn_at, dyn_slots * sizeof(Dyn<E>));
     }
-    std::memcpy(blob.data() + phdr_at, phdrs.data(), phdrs.size() * sizeof(Phdr<E>));
+    if (phdrs.size() >= PN_XNUM) cur_.fail("too many program headers");
 
     // Section headers follow the tables they describe (matched by address
     // before anything moved).
@@ -131,10 +217,18 @@ class Relayout {
     if (interp_at)
       move_section(SHT_PROGBITS, cur_.find_segment(PT_INTERP)->p_vaddr, interp_at, off, vaddr, g_.interpreter->size() + 1);
 
-    if (phdrs.size() >= PN_XNUM) cur_.fail("too many program headers");
     auto& eh = out_.at<Ehdr<E>>(0);
-    eh.e_phoff = off + phdr_at;
+    eh.e_phoff = table_off;
     eh.e_phnum = static_cast<uint16_t>(phdrs.size());
+    auto table = std::span(reinterpret_cast<const uint8_t*>(phdrs.data()), table_size);
+    if (phdr_at) {
+      std::memcpy(blob.data() + *phdr_at, table.data(), table.size());
+    } else {
+      // The table grows over the room the moved sections left; the rest of
+      // that room is cleared, so no stale copy of a table stays behind.
+      out_.write(table_off, table);
+      if (room_.end > table_off + table_size) out_.fill(table_off + table_size, room_.end - table_off - table_size, 0);
+    }
     out_.resize(off);
     out_.resize(off + blob.size());
     out_.write(off, blob);
@@ -158,8 +252,10 @@ class Relayout {
     return off >= s.p_offset && off < uint64_t(s.p_offset) + uint64_t(s.p_filesz);
   }
 
-  // A segment this writer added: the last PT_LOAD, ending the file, holding
-  // the program header table and nothing but the tables we put there.
+  // A segment this writer added: the last PT_LOAD, ending the file, not
+  // the first, no .bss, holding nothing but what this writer puts there:
+  // the grown tables, sections moved out of the program header table's way
+  // and (from earlier versions) the program header table itself.
   std::optional<size_t> find_added_segment() const {
     auto segs = cur_.segments();
     std::optional<size_t> last;
@@ -167,26 +263,49 @@ class Relayout {
       if (segs[i].p_type == PT_LOAD && (!last || segs[i].p_offset > segs[*last].p_offset)) last = i;
     if (!last) return std::nullopt;
     const Phdr<E>& s = segs[*last];
-    if (uint64_t(s.p_offset) + uint64_t(s.p_filesz) != out_.size() || !inside(cur_.header().e_phoff, s))
+    if (uint64_t(s.p_offset) + uint64_t(s.p_filesz) != out_.size() || s.p_offset == 0 || s.p_memsz != s.p_filesz)
       return std::nullopt;
-    if (s.p_offset == 0) return std::nullopt;  // a file's first segment is never ours
-    for (const Shdr<E>& sec : cur_.sections()) {
+    bool table = inside(cur_.header().e_phoff, s);
+    size_t held = 0;
+    for (const Shdr<E>& sec : secs_) {
       if (sec.sh_type == SHT_NOBITS || sec.sh_size == 0 || !inside(sec.sh_offset, s)) continue;
       std::string_view n = cur_.section_name(sec);
-      if (n != ".dynstr" && n != ".dynamic" && n != ".interp") return std::nullopt;
+      bool grown = n == ".dynstr" || n == ".dynamic" || n == ".interp";
+      if (!grown && (table || !movable(sec))) return std::nullopt;
+      ++held;
     }
+    if (!table && held == 0) return std::nullopt;  // nothing says it is ours
     return last;
+  }
+
+  // End of what a rebuilt segment keeps: every section in it but the
+  // tables that are laid out again (the carried ones).
+  uint64_t kept_prefix_end(const Phdr<E>& s) const {
+    uint64_t end = s.p_offset;
+    for (const Shdr<E>& sec : secs_) {
+      if (sec.sh_type == SHT_NOBITS || sec.sh_size == 0 || !inside(sec.sh_offset, s)) continue;
+      uint64_t at = sec.sh_offset;
+      if (carried_.count(at)) continue;
+      end = std::max<uint64_t>(end, at + uint64_t(sec.sh_size));
+    }
+    return end;
   }
 
   // Rebuilding our segment: what lives in it now must be written again.
   void carry_contents_of(const Phdr<E>& s) {
-    if (const Phdr<E>* interp = cur_.find_segment(PT_INTERP); interp && inside(interp->p_offset, s) && !g_.interpreter)
-      g_.interpreter = std::string(*cur_.interpreter());
-    if (cur_.dynstr_offset() && inside(*cur_.dynstr_offset(), s) && !g_.dynstr) {
-      auto table = cur_.bytes().subspan(*cur_.dynstr_offset(), cur_.dynstr_size());
-      g_.dynstr.emplace(table.begin(), table.end());
+    if (const Phdr<E>* interp = cur_.find_segment(PT_INTERP); interp && inside(interp->p_offset, s)) {
+      carried_.insert(interp->p_offset);
+      if (!g_.interpreter) g_.interpreter = std::string(*cur_.interpreter());
+    }
+    if (cur_.dynstr_offset() && inside(*cur_.dynstr_offset(), s)) {
+      carried_.insert(*cur_.dynstr_offset());
+      if (!g_.dynstr) {
+        auto table = cur_.bytes().subspan(*cur_.dynstr_offset(), cur_.dynstr_size());
+        g_.dynstr.emplace(table.begin(), table.end());
+      }
     }
     bool dyn_inside = cur_.dynamic_offset() && inside(*cur_.dynamic_offset(), s);
+    if (dyn_inside) carried_.insert(*cur_.dynamic_offset());
     if ((dyn_inside || g_.dynstr) && !g_.dynamic) {
       g_.dynamic.emplace();
       for (const DynEntry& d : cur_.dynamic_entries()) g_.dynamic->emplace_back(d.tag, d.value);
@@ -203,12 +322,14 @@ class Relayout {
   // congruent modulo the page size, not equal, so a large .bss costs
   // address space, not file bytes.
   //
-  // Programs (files with PT_INTERP) keep the first PT_LOAD's offset-to-
-  // address difference when the padding that needs is bounded: then the
-  // program header table's address is "first segment's base + e_phoff",
+  // When the program header table stays where it is, that is all. When it
+  // moves into the segment, programs (files with PT_INTERP) keep the first
+  // PT_LOAD's offset-to-address difference if the padding that needs is
+  // bounded: then the table's address is "first segment's base + e_phoff",
   // which is how kernels before 5.18 and qemu-user before 8.0 compute
-  // AT_PHDR. Libraries' program headers are read by ld.so from the file.
-  std::pair<uint64_t, uint64_t> place_new_segment(const std::vector<Phdr<E>>& phdrs) const {
+  // AT_PHDR (libraries' program headers are read by ld.so from the file),
+  // and the offset is one binutils keeps (binutils_offset).
+  std::pair<uint64_t, uint64_t> place_new_segment(const std::vector<Phdr<E>>& phdrs, bool table_home) const {
     const Phdr<E>* first = nullptr;
     uint64_t end = 0;
     for (const Phdr<E>& p : phdrs) {
@@ -218,14 +339,15 @@ class Relayout {
     }
     if (!first) cur_.fail("has no PT_LOAD segment to extend");
     uint64_t lowest = align_up(end, page_);
+    if (lowest > UINT64_MAX - page_) cur_.fail("no address space left for a new segment");
     uint64_t off = align_up(out_.size(), kTailAlign);
+    if (table_home) return {off, lowest + off % page_};
     uint64_t delta = uint64_t(first->p_vaddr) - uint64_t(first->p_offset);
     bool same_delta = uint64_t(first->p_vaddr) >= uint64_t(first->p_offset) && delta % page_ == 0;
     if (cur_.find_segment(PT_INTERP) && same_delta) {
       uint64_t at = binutils_offset(std::max(off, lowest - std::min(lowest, delta)), phdrs);
       if (at - off <= kMaxProgramPadding) return {at, at + delta};
     }
-    if (lowest > UINT64_MAX - page_) cur_.fail("no address space left for a new segment");
     off = binutils_offset(off, phdrs);
     return {off, lowest + off % page_};
   }
@@ -249,6 +371,116 @@ class Relayout {
     return off + (loaded_end % page_ + page_ - off % page_) % page_;
   }
 
+  // Sections that only the dynamic table, the program headers and symbol
+  // tables point at, so moving them breaks no code: what may move out of the
+  // program header table's way.
+  bool movable(const Shdr<E>& s) const {
+    if (!(uint64_t(s.sh_flags) & SHF_ALLOC)) return false;
+    switch (uint32_t(s.sh_type)) {
+      case SHT_NOTE: case SHT_HASH: case SHT_GNU_HASH: case SHT_DYNSYM:
+      case SHT_GNU_versym: case SHT_GNU_verneed: case SHT_GNU_verdef: case kShtMipsAbiflags:
+        return true;
+      case SHT_STRTAB:
+        return cur_.dynamic_value(DT_STRTAB) == uint64_t(s.sh_addr);
+      case SHT_PROGBITS: {
+        const Phdr<E>* interp = cur_.find_segment(PT_INTERP);
+        return interp && interp->p_vaddr == s.sh_addr && cur_.section_name(s) == ".interp";
+      }
+      default:
+        return false;
+    }
+  }
+
+  // Plans room_ for a table of `count` entries at e_phoff: the smallest
+  // block of movable sections after the table that frees enough bytes,
+  // grown until no section or segment straddles its ends. False when the
+  // table must move instead (no section headers, something else follows
+  // it, the first segment ends too soon).
+  bool plan_table_room(size_t count) {
+    const Ehdr<E>& eh = cur_.header();
+    uint64_t phoff = eh.e_phoff, entry = sizeof(Phdr<E>);
+    if (eh.e_phentsize != entry || secs_.empty()) return false;
+    uint64_t old_end = phoff + uint64_t(eh.e_phnum) * entry, need_end = phoff + count * entry;
+    const Phdr<E>* first = nullptr;  // the PT_LOAD the table lives in
+    for (const Phdr<E>& p : cur_.segments())
+      if (p.p_type == PT_LOAD && p.p_offset <= phoff && old_end <= uint64_t(p.p_offset) + uint64_t(p.p_filesz))
+        first = &p;
+    if (!first) return false;
+    uint64_t first_end = uint64_t(first->p_offset) + uint64_t(first->p_filesz);
+    uint64_t begin = UINT64_MAX, hi = need_end, align = 1;
+    auto meets = [&](uint64_t off, uint64_t size) { return size > 0 && off < hi && off + size > old_end; };
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Shdr<E>& sec : secs_) {
+        uint64_t off = sec.sh_offset, size = sec.sh_type == SHT_NOBITS ? 0 : uint64_t(sec.sh_size);
+        if (!meets(off, size)) continue;
+        if (off < old_end || !movable(sec)) return false;
+        begin = std::min(begin, off);
+        align = std::max<uint64_t>(align, sec.sh_addralign);
+        if (off + size > hi) hi = off + size, grew = true;
+      }
+      for (const Phdr<E>& p : cur_.segments()) {
+        if (p.p_type == PT_LOAD || p.p_type == PT_PHDR || !meets(p.p_offset, p.p_filesz)) continue;
+        if (p.p_offset < old_end || !is_movable_segment(p.p_type)) return false;
+        begin = std::min<uint64_t>(begin, p.p_offset);
+        align = std::max<uint64_t>(align, p.p_align);
+        uint64_t end = uint64_t(p.p_offset) + uint64_t(p.p_filesz);
+        if (end > hi) hi = end, grew = true;
+      }
+    }
+    if (hi > first_end || align > first->p_align || align > page_) return false;
+    if (begin == UINT64_MAX) return true;  // free bytes already
+    room_.begin = begin;
+    room_.end = hi;
+    room_.align = align;
+    room_.vaddr = uint64_t(first->p_vaddr) + (begin - uint64_t(first->p_offset));
+    return true;
+  }
+
+  bool has_pointer_into_room() const {
+    for (const DynEntry& d : cur_.dynamic_entries())
+      if (is_pointer_tag(d.tag) && room_.holds_vaddr(d.value)) return true;
+    return false;
+  }
+
+  // Points everything at the moved block's new place: program headers,
+  // section headers and symbols of the moved sections (dynamic entries are
+  // done with the rest of the dynamic table). `blob` holds the segment
+  // starting at file offset `seg_off`.
+  void move_room(std::vector<Phdr<E>>& phdrs, std::vector<uint8_t>& blob, uint64_t seg_off) {
+    uint64_t doff = room_.offset_shift(), dv = room_.vaddr_shift();
+    for (Phdr<E>& p : phdrs) {
+      if (p.p_type == PT_LOAD || p.p_type == PT_PHDR || p.p_filesz == 0 || !room_.holds_offset(p.p_offset)) continue;
+      p.p_offset = uint64_t(p.p_offset) + doff;
+      p.p_vaddr = uint64_t(p.p_vaddr) + dv;
+      p.p_paddr = uint64_t(p.p_paddr) + dv;
+    }
+    std::set<size_t> moved;
+    for (size_t i = 0; i < secs_.size(); ++i) {
+      const Shdr<E>& sec = secs_[i];
+      if (sec.sh_type == SHT_NOBITS || sec.sh_size == 0 || !room_.holds_offset(sec.sh_offset)) continue;
+      Shdr<E>& w = section_header(i);
+      w.sh_offset = uint64_t(sec.sh_offset) + doff;
+      w.sh_addr = uint64_t(sec.sh_addr) + dv;
+      moved.insert(i);
+    }
+    // Symbols defined in a moved section (section symbols, mostly) move too.
+    for (const Shdr<E>& sec : secs_) {
+      if (sec.sh_type != SHT_SYMTAB && sec.sh_type != SHT_DYNSYM) continue;
+      uint64_t off = sec.sh_offset, size = uint64_t(sec.sh_size) / sizeof(Sym<E>) * sizeof(Sym<E>);
+      if (off > out_.size() || size > out_.size() - off) continue;  // not ours to judge; readers reject it
+      uint8_t* table;
+      if (room_.holds_offset(off)) table = blob.data() + (room_.new_offset - seg_off) + (off - room_.begin);
+      else table = out_.writable(off, size).data();
+      for (uint64_t at = 0; at < size; at += sizeof(Sym<E>)) {
+        auto& sym = *reinterpret_cast<Sym<E>*>(table + at);
+        uint16_t shndx = sym.st_shndx;
+        if (shndx != SHN_UNDEF && shndx < SHN_LORESERVE && moved.count(shndx))
+          sym.st_value = uint64_t(sym.st_value) + dv;
+      }
+    }
+  }
+
   static void place_segment(Phdr<E>& p, uint64_t off, uint64_t vaddr, uint64_t size) {
     p.p_offset = off;
     p.p_vaddr = vaddr;
@@ -260,21 +492,26 @@ class Relayout {
   void move_section(uint32_t type, uint64_t old_addr, std::optional<uint64_t> at, uint64_t off, uint64_t vaddr,
                     uint64_t size) {
     if (!at || old_addr == 0) return;
-    uint64_t shoff = cur_.header().e_shoff;
-    for (size_t i = 0; i < cur_.sections().size(); ++i) {
-      const Shdr<E>& s = cur_.sections()[i];
+    for (size_t i = 0; i < secs_.size(); ++i) {
+      const Shdr<E>& s = secs_[i];
       if (s.sh_type != type || s.sh_addr != old_addr) continue;
-      auto& w = out_.at<Shdr<E>>(shoff + i * sizeof(Shdr<E>));
+      auto& w = section_header(i);
       w.sh_offset = off + *at;
       w.sh_addr = vaddr + *at;
       w.sh_size = size;
     }
   }
 
+  Shdr<E>& section_header(size_t i) { return out_.at<Shdr<E>>(cur_.header().e_shoff + i * sizeof(Shdr<E>)); }
+
   const ElfFile<E>& cur_;
   Image& out_;
   Growth g_;
   uint64_t page_;
+  // The section headers as they were: the writes go to the same bytes.
+  std::vector<Shdr<E>> secs_;
+  std::set<uint64_t> carried_;  // file offsets of the tables a rebuild lays out again
+  TableRoom room_;
   bool force_dynamic_move_ = false;
 };
 

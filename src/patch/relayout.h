@@ -1,18 +1,29 @@
 // The second half of the writer: what did not fit in place moves, together,
 // into one added PT_LOAD segment at the end of the file (read-write, as
-// .dynamic must be for the loader). The segment holds the program header
-// table (which needs the extra entry; PT_PHDR follows it), and whichever of
-// the interpreter, .dynamic and .dynstr had to grow. Section headers,
-// PT_INTERP, PT_DYNAMIC, DT_STRTAB/DT_STRSZ and e_phoff follow the moves.
-// The segment starts at the end of the file (after less than a page of
-// padding, so that strip and objcopy keep it as it is); its address lies
-// above every other segment, congruent with its offset modulo the page size
-// (see place_new_segment and binutils_offset in relayout.cc, and there for
-// programs' AT_PHDR).
+// .dynamic must be for the loader): whichever of the interpreter, .dynamic
+// and .dynstr had to grow.
 //
-// A file this writer grew before already ends with such a segment; it is
-// rebuilt where it is instead of adding another, so any number of growing
-// edits leaves one added segment and no accumulated copies.
+// The program header table, which needs an entry for that segment, stays
+// where it is, as patchelf keeps it: an unused PT_NULL entry is taken, or
+// the sections right after the table (.interp, notes, hash tables, .dynsym,
+// .dynstr; only tables that nothing but the dynamic table, the program
+// headers and symbol tables point at) move as one block into the added
+// segment, keeping their places relative to each other, and the table
+// grows over the bytes they left. A program's AT_PHDR stays "base +
+// e_phoff" for every kernel, and strip and objcopy copy the result without
+// a warning. Only when no such room can be made (no section headers,
+// something else follows the table) does the table itself move, to the
+// start of the added segment (place_new_segment and binutils_offset in
+// relayout.cc say where). Section headers, symbols of moved sections,
+// PT_INTERP, PT_NOTE, PT_GNU_PROPERTY, PT_DYNAMIC and the dynamic tags that
+// point at moved tables follow the moves.
+//
+// The segment starts at the end of the file; its address lies above every
+// other segment, congruent with its offset modulo the page size. A file
+// this writer grew before already ends with such a segment; it is rebuilt
+// where it is instead of adding another (what it holds besides the grown
+// tables kept in place), so any number of growing edits leaves one added
+// segment and no accumulated copies.
 #pragma once
 
 #include <cstdint>

@@ -210,6 +210,72 @@ TEST(PatchGrowth, HostFilesGrowRunAndSurviveStrip) {
   expect_clean_reads(lib);
 }
 
+// One line of `readelf -h`, e.g. "Start of program headers:".
+std::string header_field(const std::string& file, const std::string& field) {
+  for (const std::string& line : lines(run({"readelf", "-hW", file}).out))
+    if (line.find(field) != std::string::npos) return line;
+  return "";
+}
+
+// Growing edits keep the program header table where it is: the sections
+// after it (.interp, notes, hash tables...) move into the added segment
+// instead, as patchelf does, so the table is not copied and a program's
+// AT_PHDR stays "base + e_phoff". The moved notes and dynamic symbols read
+// the same, the program runs, and the file grows no more than patchelf
+// makes it grow with the same edit.
+TEST(PatchGrowth, ProgramHeadersStayAndGrowthIsNoLargerThanPatchelfs) {
+  if (!require_tool("patchelf", "patchelf")) return;
+  std::string dir = make_temp_dir("growth-home");
+  fs::create_directory_symlink(fs::path(patch_fixture("lib")), dir + "/lib");
+  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc-2.36/lib";
+  fs::create_directories(loader_dir);
+  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
+  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string rpath = "$ORIGIN/lib:/" + std::string(180, 'r');
+  struct Case {
+    std::string fixture;
+    std::vector<std::string> edit;
+  };
+  std::vector<Case> cases = {
+      {"prog-runpath", {"--set-interpreter", loader}},
+      {"prog-runpath", {"--set-rpath", rpath}},
+      {"prog-runpath", {"--add-needed", "libm.so.6"}},
+      {"prog-nopie", {"--set-interpreter", loader}},
+      {"prog-nopie", {"--set-rpath", rpath}},
+      {"lib/libpgreet.so.1", {"--set-rpath", rpath}},
+      {"lib/libpgreet.so.1", {"--set-soname", "libpgreet-" + std::string(100, 's') + ".so.1"}},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.fixture + " " + c.edit[0]);
+    std::string original = patch_fixture(c.fixture);
+    std::string ours = copy_file(original, dir, "ours" + std::to_string(n));
+    std::string theirs = copy_file(original, dir, "theirs" + std::to_string(n++));
+    std::vector<std::string> args{"patch"};
+    args.insert(args.end(), c.edit.begin(), c.edit.end());
+    args.push_back(ours);
+    RunResult r = shelf(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::vector<std::string> pargs{"patchelf"};
+    pargs.insert(pargs.end(), c.edit.begin(), c.edit.end());
+    pargs.push_back(theirs);
+    ASSERT_EQ(run(pargs).status, 0);
+
+    EXPECT_EQ(count_loads(ours), count_loads(original) + 1);
+    EXPECT_EQ(header_field(ours, "Start of program headers"), header_field(original, "Start of program headers"));
+    EXPECT_EQ(run({"readelf", "-nW", ours}).out, run({"readelf", "-nW", original}).out);
+    EXPECT_EQ(run({"readelf", "--dyn-syms", "-W", ours}).out, run({"readelf", "--dyn-syms", "-W", original}).out);
+    expect_clean_reads(ours);
+    uint64_t size = fs::file_size(original);
+    EXPECT_LE(fs::file_size(ours) - size, fs::file_size(theirs) - size) << "grew more than patchelf's result";
+    if (c.fixture.rfind("prog", 0) == 0) {
+      RunResult ran = run({ours, "home"});
+      EXPECT_EQ(ran.status, 0) << ran.err;
+      EXPECT_EQ(ran.out, "hello, home, from libpgreet\n");
+    }
+  }
+}
+
 struct Load {
   uint64_t offset, vaddr, filesz, memsz, align;
 };

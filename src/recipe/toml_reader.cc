@@ -1,3 +1,7 @@
+// The one translation unit that compiles toml++'s implementation: the
+// library is used with TOML_HEADER_ONLY=0 (src/recipe/CMakeLists.txt), not
+// linked as libtomlplusplus.so, so shelf needs no toml++ at run time.
+#define TOML_IMPLEMENTATION
 #include "recipe/toml_reader.h"
 
 namespace shelf::recipe {

@@ -7,13 +7,13 @@
 # place, --set-interpreter on executables, and an edit that fits (a shorter
 # RUNPATH). shelf runs in both output modes: the default (a checked copy
 # renamed over the file) and --in-place (the inode kept, as patchelf does).
-# A summary row per edit gives shelf --in-place against patchelf: the speed-up,
-# the share of patchelf's peak memory and both growths.
+# Summary rows per edit give shelf (both modes) against patchelf: the
+# speed-up, the share of patchelf's peak memory and both growths.
 # With SHELF_PATCHELF set to shelf's `patchelf` front end built as a program
 # of its own (linked with the patcher only), it is measured too, with
-# --in-place, and gets its own summary row: the full shelf binary maps every
-# module's libraries (libcurl, libarchive...) before main, a fixed cost of
-# tens of milliseconds and about 10 MiB of RSS that dominates these edits.
+# --in-place, and gets its own summary row: the full shelf binary also maps
+# libcrypto and SQLite before main (libarchive and libcurl only on first
+# use), about 2.5 MiB of RSS more.
 #   bench/patch_grow.sh SHELF SCRATCH FILE...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,6 +88,7 @@ edit_group() {  # LABEL EDIT SRC SHELF-ARGS... -- PATCHELF-ARGS...
     edit_row "$label" "$edit" front-in-place "$src" "$SHELF_PATCHELF" --in-place "${theirs[@]}"
   fi
   edit_row "$label" "$edit" patchelf "$src" patchelf "${theirs[@]}"
+  summary "$label" "$edit" shelf
   summary "$label" "$edit"
   summary "$label" "$edit" front-in-place
 }

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "elf/identify.h"
+#include "patch/section_order.h"
 
 namespace shelf::patch {
 
@@ -192,7 +193,8 @@ class Relayout {
     load.p_paddr = vaddr;
     load.p_filesz = blob.size();
     load.p_memsz = blob.size();
-    load.p_flags = PF_R | PF_W;
+    // Writable only when it holds .dynamic (the loader writes DT_DEBUG).
+    load.p_flags = dyn_at ? PF_R | PF_W : PF_R;
     load.p_align = page_;
     uint64_t table_size = phdrs.size() * sizeof(Phdr<E>);
     uint64_t table_off = phdr_at ? off + *phdr_at : uint64_t(cur_.header().e_phoff);
@@ -523,9 +525,13 @@ void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_s
   // reads from `cur` is read before the place it lives in is written
   // (dynamic entries are copied by the parser; section headers are matched
   // by their old addresses, which no moved section takes).
+  bool sorted = sections_in_offset_order(image.path(), image.bytes());
   elf::visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& cur) {
     Relayout<E>(cur, image, growth, page_size).run();
   });
+  // Moved sections kept their numbers; put the table back in offset order
+  // if it was (section_order.h says why).
+  if (sorted) sort_sections_by_offset(image);
 }
 
 }  // namespace shelf::patch

@@ -1,7 +1,7 @@
 // The second half of the writer: what did not fit in place moves, together,
-// into one added PT_LOAD segment at the end of the file (read-write, as
-// .dynamic must be for the loader): whichever of the interpreter, .dynamic
-// and .dynstr had to grow.
+// into one added PT_LOAD segment at the end of the file (read-write when
+// it holds .dynamic, which the loader writes to; read-only otherwise):
+// whichever of the interpreter, .dynamic and .dynstr had to grow.
 //
 // The program header table, which needs an entry for that segment, stays
 // where it is, as patchelf keeps it: an unused PT_NULL entry is taken, or

@@ -98,13 +98,29 @@ struct DynamicSymbols {
 };
 
 // `readelf --dyn-syms -W`, every name passed through `renames`.
+// Section names by index (readelf -SW): a growing edit renumbers sections
+// (it keeps their headers in offset order), so symbols are compared by the
+// name of their section.
+std::map<std::string, std::string> section_names(const std::string& file) {
+  std::map<std::string, std::string> out;
+  for (const std::string& line : lines(run({"readelf", "-SW", file}).out)) {
+    size_t open = line.find('['), close = line.find("] ");
+    if (open == std::string::npos || close == std::string::npos || open > 4) continue;
+    std::vector<std::string> w = words_of(line.substr(close + 2));
+    if (!w.empty()) out[std::to_string(std::atoi(line.substr(open + 1, close - open - 1).c_str()))] = w[0];
+  }
+  return out;
+}
+
 DynamicSymbols dynamic_symbols(const std::string& file, const Renames& renames = {}) {
   RunResult r = run({"readelf", "--dyn-syms", "-W", file});
   EXPECT_EQ(r.status, 0) << r.err;
+  std::map<std::string, std::string> sections = section_names(file);
   DynamicSymbols out;
   for (const std::string& line : lines(r.out)) {
     std::vector<std::string> w = words_of(line);
     if (w.size() < 7 || w[0].back() != ':' || w[0] == "Num:") continue;
+    if (auto named = sections.find(w[6]); named != sections.end()) w[6] = named->second;
     std::string row;
     for (size_t i = 1; i < w.size(); ++i) row += (i > 1 ? " " : "") + renamed_word(w[i], renames);
     out.rows.push_back(row);

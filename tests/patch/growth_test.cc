@@ -25,6 +25,16 @@ int count_loads(const std::string& file) {
   return n;
 }
 
+// The host's loader as a store-like path under `dir`
+// (<dir>/store/<hash>-glibc/lib/ld-linux-x86-64.so.2, a symbolic link).
+std::string host_loader_in_store(const std::string& dir) {
+  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc/lib";
+  fs::create_directories(loader_dir);
+  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
+  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  return loader;
+}
+
 // readelf -a and eu-readelf -a read the whole file without a warning.
 void expect_clean_reads(const std::string& file) {
   RunResult a = run({"readelf", "-a", "-W", file});
@@ -178,10 +188,7 @@ TEST(PatchGrowth, HostFilesGrowRunAndSurviveStrip) {
   std::string lib_dir = dir + "/" + std::string(120, 'l');
   fs::create_directories(lib_dir);
   fs::copy_file(patch_fixture("lib/libpgreet.so.1"), lib_dir + "/libpgreet.so.1");
-  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc/lib";
-  fs::create_directories(loader_dir);
-  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
-  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string loader = host_loader_in_store(dir);
   for (const char* name : {"prog-runpath", "prog-nopie", "prog-rpath", "prog-nosections"}) {
     SCOPED_TRACE(name);
     std::string prog = copy_file(patch_fixture(name), dir, name);
@@ -253,10 +260,7 @@ TEST(PatchGrowth, ProgramHeadersStayAndGrowthIsNoLargerThanPatchelfs) {
   if (!require_tool("patchelf", "patchelf") || !require_tool("objdump", "binutils")) return;
   std::string dir = make_temp_dir("growth-home");
   fs::create_directory_symlink(fs::path(patch_fixture("lib")), dir + "/lib");
-  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc-2.36/lib";
-  fs::create_directories(loader_dir);
-  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
-  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string loader = host_loader_in_store(dir);
   std::string rpath = "$ORIGIN/lib:/" + std::string(180, 'r');
   struct Case {
     std::string fixture;
@@ -338,19 +342,16 @@ std::vector<std::string> symbol_sections(const std::string& file) {
 // can edit the result: it walks the sections by index to make room for its
 // program headers and, on an unsorted table, wrote them over the notes.
 // patchelf's growing edits on shelf's result keep the notes and run, and
-// shelf and strip handle what patchelf wrote. (patchelf 0.14 cannot grow a
-// non-PIE program whose tables were moved to the end, shelf's or its own
-// --set-rpath/--add-needed combined: it asserts, or points RUNPATH at the
-// new NEEDED string; so the program here is a PIE and its edits come one
-// per run.)
+// shelf and strip handle what patchelf wrote. (Debian's patchelf 0.14
+// asserts, leaving the file alone, when it grows a non-PIE program whose
+// tables were moved to the end of the file; and its --set-rpath combined
+// with --add-needed points RUNPATH at the new NEEDED string even on its own
+// output. So patchelf edits the PIE here, one edit per run.)
 TEST(PatchGrowth, ResultKeepsSectionsInOffsetOrderSoPatchelfCanEditItAgain) {
   if (!require_tool("patchelf", "patchelf") || !require_tool("objdump", "binutils")) return;
   std::string dir = make_temp_dir("growth-then-patchelf");
   fs::create_directory_symlink(fs::path(patch_fixture("lib")), dir + "/lib");
-  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc-2.36/lib";
-  fs::create_directories(loader_dir);
-  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
-  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string loader = host_loader_in_store(dir);
   for (const char* name : {"prog-runpath", "prog-nopie"}) {
     SCOPED_TRACE(name);
     std::string original = patch_fixture(name);
@@ -423,10 +424,7 @@ TEST(PatchGrowth, LargeAddressGapCostsNoPadding) {
   std::filesystem::create_directories(dir + "/lib");
   std::string lib = copy_file(patch_fixture("gap/lib/libpgreet.so.1"), dir + "/lib", "libpgreet.so.1");
   std::string prog = copy_file(patch_fixture("gap/prog-gap"), dir, "prog-gap");
-  std::string loader_dir = dir + "/store/0123456789abcdfghijklmnpqrsvwxyz-glibc/lib";
-  fs::create_directories(loader_dir);
-  std::string loader = loader_dir + "/ld-linux-x86-64.so.2";
-  fs::create_symlink(fs::canonical("/lib64/ld-linux-x86-64.so.2"), loader);
+  std::string loader = host_loader_in_store(dir);
   std::string soname = "libpgreet-with-a-much-longer-soname-than-before.so.1";
   std::string far = "/nonexistent/" + std::string(150, 'g');
   ASSERT_EQ(shelf({"patch", "--set-soname", soname, "--set-rpath", far, lib}).status, 0);

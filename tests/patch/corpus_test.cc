@@ -2,9 +2,10 @@
 // store rewrite: a long interpreter (executables), a longer SONAME
 // (libraries), a long added RPATH and an added NEEDED. Every result must
 // re-read without new warnings in readelf and eu-readelf, give the same
-// answers in libelf and LIEF, survive strip and objcopy (without warnings
-// where binutils can keep the added segment), and patched /usr/bin programs
-// must print the same --version as the originals.
+// answers in libelf and LIEF, survive strip and objcopy without new
+// warnings, and patched /usr/bin programs must print the same --version as
+// the originals. (c) Every --print-* answer, on the originals and on the
+// results, equals Debian patchelf's.
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -231,6 +232,22 @@ TEST_F(PatchCorpus, ResultsSurviveStripAndObjcopyWithoutWarnings) {
     ++checked;
   }
   EXPECT_GE(checked, 1000);
+}
+
+// (c) Differential: every --print-* answer of `shelf patchelf` equals
+// Debian patchelf's, on every corpus file as it was and as shelf left it
+// (patchelf reading shelf's results). One invocation per file: programs are
+// asked for their interpreter too (libraries have none; that failure is
+// compared on the fixtures, PatchPrint.*).
+TEST_F(PatchCorpus, PrintAnswersEqualPatchelfsOnOriginalsAndResults) {
+  if (!require_tool("patchelf", "patchelf")) return;
+  ASSERT_GE(files_->size(), 1000u);
+  for (const HostFile& f : *files_) {
+    std::vector<std::string> options{"--print-soname", "--print-rpath", "--print-needed"};
+    if (f.executable) options.insert(options.begin(), "--print-interpreter");
+    expect_same_answer(f.original, options);
+    expect_same_answer(f.copy, options);
+  }
 }
 
 TEST_F(PatchCorpus, PatchedProgramsPrintTheSameVersion) {

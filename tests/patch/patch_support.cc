@@ -107,4 +107,25 @@ std::vector<std::string> host_elf_sample(size_t count) {
   return out;
 }
 
+void expect_same_answer(const std::string& file, const std::vector<std::string>& options) {
+  std::vector<std::string> theirs{"patchelf"}, ours{shelf_bin(), "patchelf"};
+  for (const auto& o : options) theirs.push_back(o), ours.push_back(o);
+  theirs.push_back(file);
+  ours.push_back(file);
+  RunResult want = run(theirs), got = run(ours);
+  std::string what = file + " " + options.front();
+  EXPECT_EQ(got.out, want.out) << what;
+  EXPECT_EQ(got.status, want.status) << what << ": " << got.err << " / " << want.err;
+  if (got.status != 0) {
+    EXPECT_EQ(lines(got.err).size(), 1u) << "one-line error expected: " << got.err;
+  }
+}
+
+void compare_with_patchelf(const std::vector<std::string>& files) {
+  for (const std::string& file : files) {
+    expect_same_answer(file, {"--print-interpreter"});
+    expect_same_answer(file, {"--print-soname", "--print-rpath", "--print-needed"});
+  }
+}
+
 }  // namespace shelf::test

@@ -33,6 +33,13 @@ std::string dynamic_listing(const std::string& path);
 // The "[Requesting program interpreter: …]" line of `readelf -lW`, or "".
 std::string interpreter_line(const std::string& path);
 
+// One patchelf invocation and the same through `shelf patchelf`: the same
+// output and exit status, and a failure is one line.
+void expect_same_answer(const std::string& file, const std::vector<std::string>& options);
+// --print-interpreter alone (it fails on libraries), then --print-soname,
+// --print-rpath and --print-needed together, for each file.
+void compare_with_patchelf(const std::vector<std::string>& files);
+
 // Up to `count` ELF files with a dynamic section from /usr/bin and the
 // host's library directory, in name order (the host corpus sample).
 std::vector<std::string> host_elf_sample(size_t count);

@@ -2,11 +2,13 @@
 // threads takes them one by one; each file is written once (patch_file
 // plans the interpreter and RUNPATH edits together).
 #include <atomic>
+#include <filesystem>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 #include "autopatch/autopatch.h"
+#include "base/tree.h"
 #include "elf/error.h"
 #include "patch/patch.h"
 
@@ -17,6 +19,10 @@ ApplyResult apply(const Plan& plan, unsigned jobs) {
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   jobs = std::min<size_t>(jobs, std::max<size_t>(1, plan.files.size()));
 
+  base::Tree tree(plan.dir);
+  auto relative = [&](const std::string& path) {
+    return std::filesystem::path(path).lexically_relative(plan.dir).string();
+  };
   std::atomic<size_t> next{0}, written{0}, unchanged{0};
   std::mutex failure_lock;
   std::exception_ptr failure;
@@ -32,9 +38,15 @@ ApplyResult apply(const Plan& plan, unsigned jobs) {
         continue;
       }
       try {
-        patch::PatchOptions options;
-        options.write.keep_inode = file.shares_inode;  // every hard link sees the new file
-        patch::PatchOutcome outcome = patch::patch_file(file.path, file.edits, options);
+        // Beneath the tree: a link leading out of it is never followed
+        // (base/tree.h). A file linked only from inside the tree keeps its
+        // inode; one linked from outside becomes a new file, and the tree's
+        // other names for it are linked to the new one.
+        std::string rel = relative(file.path);
+        patch::PatchOutcome outcome =
+            patch::patch_in_tree(tree, rel, file.edits, static_cast<unsigned>(1 + file.hard_links.size()));
+        if (outcome.new_inode)
+          for (const std::string& other : file.hard_links) tree.hard_link(rel, relative(other));
         ++(outcome.written ? written : unchanged);
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_lock);

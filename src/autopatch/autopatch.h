@@ -42,7 +42,6 @@ struct FilePlan {
   std::string path;                        // as found under Options::dir
   std::string real_path;                   // absolute, symbolic links resolved
   std::vector<std::string> hard_links;     // other names of the same file in the tree
-  bool shares_inode = false;               // hard-linked: rewritten in place, keeping the inode
   bool executable = false;                 // has PT_INTERP
   int bits = 0;
   uint16_t machine = 0;

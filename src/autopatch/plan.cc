@@ -63,7 +63,6 @@ class FilePlanner {
     out.path = file.path;
     out.real_path = file.real_path;
     out.hard_links = file.hard_links;
-    out.shares_inode = file.shares_inode;
     out.executable = facts.interpreter.has_value();
     out.bits = facts.bits;
     out.machine = facts.machine;

@@ -83,7 +83,6 @@ TreeScan scan_tree(const std::string& dir) {
     }
     file.path = path;
     file.real_path = fs::canonical(p).string();
-    file.shares_inode = st.st_nlink > 1;
     by_inode.emplace(id, scan.files.size());
     scan.files.push_back(std::move(file));
   }

@@ -17,7 +17,6 @@ struct TreeFile {
   std::string path;       // as walked (Options::dir joined with the relative path)
   std::string real_path;  // absolute, links resolved
   std::vector<std::string> hard_links;
-  bool shares_inode = false;  // other links exist (inside or outside the tree)
   inspect::Facts facts;
 };
 

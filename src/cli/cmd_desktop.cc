@@ -2,8 +2,8 @@
 // Specification 1.5 application entry, checked and escaped, optionally with
 // its icon installed into the hicolor theme.
 #include <filesystem>
-#include <fstream>
 
+#include "base/output_file.h"
 #include "cli/commands.h"
 #include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
@@ -40,19 +40,14 @@ std::vector<std::string> split_semicolons(const std::vector<std::string>& values
   return out;
 }
 
+// A regular file is replaced by a new one made with O_EXCL (a planted
+// temporary name is never followed); a device or FIFO is written into.
 void write_file(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   fs::path p(path);
   std::error_code ec;
   if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
-  std::string tmp = path + ".shelf-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw wrap::input_error(path, "cannot write");
-  }
-  fs::rename(tmp, p, ec);
-  if (ec) throw wrap::input_error(path, "cannot write: " + ec.message());
+  base::write_output(path, text, 0644);
 }
 
 void run_desktop(DesktopOptions& o, const CLI::App& cmd) {

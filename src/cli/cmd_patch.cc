@@ -203,8 +203,8 @@ PatchCommand parse(const std::vector<std::string>& args) {
 }
 
 // Prints, then edits, each file in turn; stops at the first failure as
-// patchelf does. Returns false after printing the one-line error.
-bool run_files(const PatchCommand& cmd) {
+// patchelf does. Returns the status after printing the one-line error.
+int run_files(const PatchCommand& cmd) {
   for (const std::string& file : cmd.files) {
     try {
       if (cmd.print.any()) {
@@ -228,16 +228,19 @@ bool run_files(const PatchCommand& cmd) {
     } catch (const elf::Error& e) {
       std::fflush(stdout);
       print_error(e.what());
-      return false;
+      return kBadInput;
+    } catch (const base::Error& e) {
+      std::fflush(stdout);
+      print_error(e.what());
+      return exit_status_of(e.kind());
     }
   }
-  return true;
+  return kOk;
 }
 
 // The common driver; `patchelf_mode` selects patchelf's exit statuses.
 int run(const std::string& program, const std::vector<std::string>& args, bool patchelf_mode) {
   int usage_status = patchelf_mode ? 1 : kUsage;
-  int failure_status = patchelf_mode ? 1 : kBadInput;
   if (args.empty()) {
     std::fprintf(stderr, "syntax: %s\n%s", program.c_str(), kSyntax);
     return usage_status;
@@ -257,7 +260,8 @@ int run(const std::string& program, const std::vector<std::string>& args, bool p
     std::printf("shelf %s (patchelf-compatible)\n", SHELF_VERSION);
     return kOk;
   }
-  return run_files(cmd) ? kOk : failure_status;
+  int status = run_files(cmd);
+  return patchelf_mode && status != kOk ? 1 : status;  // patchelf exits 1 on any failure
 }
 
 }  // namespace

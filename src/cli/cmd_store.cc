@@ -2,6 +2,7 @@
 // content-addressed store. Flags are parsed here; src/store does the work.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -170,6 +171,8 @@ const char* problem_kind(store::VerifyProblem::Kind kind) {
     case store::VerifyProblem::Kind::kModified: return "modified";
     case store::VerifyProblem::Kind::kUnregistered: return "unregistered";
     case store::VerifyProblem::Kind::kNotCanonical: return "not-canonical";
+    case store::VerifyProblem::Kind::kLinkOutside: return "link-outside-store";
+    case store::VerifyProblem::Kind::kLinkIntoPath: return "link-into-path";
   }
   return "unknown";
 }
@@ -184,10 +187,13 @@ void define_verify(CLI::App& store_cmd, int& status) {
       "  modified PATH: …          its NAR differs (contents, executable bit, symlink target, type)\n"
       "  not canonical PATH: …     metadata a NAR does not hold changed: write, setuid, setgid or\n"
       "                            sticky bits, or an mtime other than 1; names the entries\n"
-      "  unregistered PATH         in the store directory but not a valid path");
+      "  unregistered PATH         in the store directory but not a valid path\n"
+      "and, as information only (exit status unchanged), where symbolic links lead:\n"
+      "  info PATH: REL -> TARGET leads outside the store\n"
+      "  info PATH: REL -> TARGET leads into another store path");
   cmd->add_flag("--json", *json,
                 "print a JSON array of objects with kind (missing, modified, not-canonical,\n"
-                "unregistered), path and detail");
+                "unregistered; link-outside-store, link-into-path as information), path and detail");
   cmd->callback([json, &status] {
     guarded(status, [&] {
       Store s(StoreConfig::from_environment());
@@ -198,12 +204,17 @@ void define_verify(CLI::App& store_cmd, int& status) {
           all.push_back({{"kind", problem_kind(p.kind)}, {"path", p.path}, {"detail", p.detail}});
         } else if (p.kind == store::VerifyProblem::Kind::kNotCanonical) {
           std::cout << "not canonical " << p.path << ": " << p.detail << "\n";
+        } else if (p.kind == store::VerifyProblem::Kind::kLinkOutside) {
+          std::cout << "info " << p.path << ": " << p.detail << " leads outside the store\n";
+        } else if (p.kind == store::VerifyProblem::Kind::kLinkIntoPath) {
+          std::cout << "info " << p.path << ": " << p.detail << " leads into another store path\n";
         } else {
           std::cout << problem_kind(p.kind) << " " << p.path << (p.detail.empty() ? "" : ": " + p.detail) << "\n";
         }
       }
       if (*json) std::cout << all.dump(2) << "\n";
-      return problems.empty() ? kOk : kFindings;
+      bool any = std::any_of(problems.begin(), problems.end(), [](const auto& p) { return p.is_problem(); });
+      return any ? kFindings : kOk;
     });
   });
 }

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
       "            delete, gc\n"
       "  build     recipes (TOML) into store paths: unpack, install, patch, wrap\n"
       "  install, remove, list, generations, rollback, switch-generation   profiles of store paths\n"
-      "Exit status: 0 ok, 1 findings, 2 usage error, 3 bad input, 4 internal error.\n"
+      "Exit status: 0 ok, 1 findings, 2 usage error, 3 bad input, 4 internal error,\n"
+      "5 the environment (permission denied, no space, I/O error).\n"
       "`shelf COMMAND --help` describes each command."};
   app.set_version_flag("--version", "shelf " SHELF_VERSION);
   app.require_subcommand(1);
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
+  } catch (const shelf::base::Error& e) {
+    print_error(e.what());
+    return exit_status_of(e.kind());
   } catch (const std::exception& e) {
     print_error(std::string("internal error: ") + e.what());
     return kInternal;

@@ -1,7 +1,7 @@
 // Store errors to exit statuses, shared by every command that works on the
 // store (`shelf store …`, the profile commands, `shelf build`): each store
 // error becomes one line `shelf: SUBJECT: reason` and the status its type
-// calls for (DESIGN.md, "Command line").
+// calls for (docs/ARCHITECTURE.md, "Errors and exit statuses").
 #pragma once
 
 #include <functional>

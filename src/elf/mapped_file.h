@@ -13,6 +13,8 @@ class MappedFile {
  public:
   // Throws elf::Error naming the path if it cannot be opened or mapped.
   explicit MappedFile(const std::string& path);
+  // Maps the regular file open as `fd` (not taken over); `name` is for errors.
+  MappedFile(int fd, const std::string& name);
   ~MappedFile();
   MappedFile(MappedFile&& other) noexcept;
   MappedFile& operator=(MappedFile&& other) noexcept;
@@ -25,6 +27,7 @@ class MappedFile {
 
  private:
   void release();
+  void map(int fd);
   std::string path_;
   const uint8_t* data_ = nullptr;
   uint64_t size_ = 0;

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/error.h"
+#include "base/fd.h"
+#include "base/output_file.h"
+#include "base/tree.h"
 #include "elf/error.h"
 #include "elf/mapped_file.h"
 
@@ -19,49 +23,6 @@ namespace {
 [[noreturn]] void fail(const std::string& file, const std::string& what, int err) {
   throw elf::Error(file, what + ": " + std::strerror(err));
 }
-
-// Closes a descriptor on every exit path.
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-// Closes and (unless released) unlinks the temporary file on every exit path.
-class TempFile {
- public:
-  explicit TempFile(const std::string& target) {
-    std::filesystem::path t(target);
-    std::filesystem::path dir = t.has_parent_path() ? t.parent_path() : std::filesystem::path(".");
-    path_ = (dir / ("." + t.filename().string() + ".shelf-XXXXXX")).string();
-    fd_ = mkostemp(path_.data(), O_CLOEXEC);
-    if (fd_ < 0) fail(target, "cannot create a temporary file in " + dir.string(), errno);
-  }
-  ~TempFile() {
-    if (fd_ >= 0) close(fd_);
-    if (!released_) unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
-  void close_file(const std::string& target) {
-    int rc = close(fd_);
-    fd_ = -1;
-    if (rc != 0) fail(target, "cannot write " + path_, errno);
-  }
-  void release() { released_ = true; }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  bool released_ = false;
-};
 
 void write_all(int fd, const uint8_t* data, uint64_t size, uint64_t offset, const std::string& what,
                const std::string& target) {
@@ -145,9 +106,33 @@ bool same_file(int a, int b) {
   return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-void check_file(const std::string& path, const ResultCheck& check) {
-  elf::MappedFile written(path);
-  check(path, written.bytes());
+// Parses the written copy again; a problem is reported under the name the
+// user gave, never the temporary file's.
+void check_file(const base::ReplacementFile& temp, const std::string& target, const ResultCheck& check) {
+  base::UniqueFd fd = temp.reopen();
+  elf::MappedFile written(fd.get(), target);
+  try {
+    check(target, written.bytes());
+  } catch (const elf::Error& e) {
+    throw elf::Error(target, "the result does not parse (" + e.reason() + "); nothing was written", e.offset());
+  }
+}
+
+// The result as a new file with the input's mode and owner, checked after
+// it was written; the caller commits it or copies it on.
+void write_copy(base::ReplacementFile& temp, const Image& image, const std::vector<ByteRun>& changed,
+                const OutputOptions& options, const std::string& target, const ResultCheck& check) {
+  struct stat st {};
+  if (fstat(image.fd(), &st) != 0) fail(image.path(), "cannot stat", errno);
+  write_result(temp.fd(), image, changed, "the new copy", target);
+  if (options.sync && fsync(temp.fd()) != 0) fail(target, "cannot sync the new copy", errno);
+  if (fchmod(temp.fd(), st.st_mode & 07777) != 0) fail(target, "cannot set the mode of the new copy", errno);
+  // Keeping the owner needs privileges; without them the file is ours, which
+  // is what an unprivileged rewrite can do (and what patchelf does).
+  if (fchown(temp.fd(), st.st_uid, st.st_gid) != 0 && errno != EPERM)
+    fail(target, "cannot set the owner of the new copy", errno);
+  temp.close();
+  check_file(temp, target, check);
 }
 
 }  // namespace
@@ -155,48 +140,67 @@ void check_file(const std::string& path, const ResultCheck& check) {
 void write_atomically(const std::string& target_name, const Image& image, const std::vector<ByteRun>& changed,
                       const OutputOptions& options, const ResultCheck& check) {
   // Patching through a symlink (libfoo.so -> libfoo.so.1) edits the file it
-  // names; the link stays a link.
-  std::string target = target_name;
-  std::error_code ec;
-  if (std::filesystem::is_symlink(target, ec)) {
-    std::filesystem::path real = std::filesystem::canonical(target, ec);
-    if (ec) fail(target, "cannot resolve the symbolic link", ec.value());
-    target = real.string();
+  // names; the link stays a link. What the path ends at decides how it is
+  // written (base/output_file.h): a device or FIFO is written into, never
+  // replaced.
+  base::OutputTarget out = base::OutputTarget::open(target_name);
+  const std::string& target = out.path();
+  if (out.kind() == base::OutputTarget::Kind::stream) {
+    check(target_name, image.bytes());  // before a byte leaves
+    base::write_all(out.stream_fd(), image.bytes(), target_name);
+    return;
   }
-  Fd existing;
-  if (options.keep_inode) {
-    existing.fd = open(target.c_str(), O_RDWR | O_CLOEXEC);
-    if (existing.fd < 0 && errno != ENOENT) fail(target, "cannot open for writing", errno);
-    if (existing.fd >= 0 && same_file(existing.fd, image.fd())) {
+  base::UniqueFd existing;
+  if (options.keep_inode && out.kind() == base::OutputTarget::Kind::regular) {
+    existing.reset(open(target.c_str(), O_RDWR | O_CLOEXEC));
+    if (!existing) fail(target, "cannot open for writing", errno);
+    if (same_file(existing.get(), image.fd())) {
       check(target, image.bytes());  // before any byte of the target changes
-      patch_inode(existing.fd, image, changed, target, options.sync);
+      patch_inode(existing.get(), image, changed, target, options.sync);
       return;
     }
   }
-  struct stat st {};
-  if (fstat(image.fd(), &st) != 0) fail(image.path(), "cannot stat", errno);
-  TempFile temp(target);
-  write_result(temp.fd(), image, changed, temp.path(), target);
-  if (options.sync && fsync(temp.fd()) != 0) fail(target, "cannot sync " + temp.path(), errno);
-  if (fchmod(temp.fd(), st.st_mode & 07777) != 0) fail(target, "cannot set the mode of " + temp.path(), errno);
-  // Keeping the owner needs privileges; without them the file is ours, which
-  // is what an unprivileged rewrite can do (and what patchelf does).
-  if (fchown(temp.fd(), st.st_uid, st.st_gid) != 0 && errno != EPERM)
-    fail(target, "cannot set the owner of " + temp.path(), errno);
-  temp.close_file(target);
-  check_file(temp.path(), check);
-  if (existing.fd >= 0) {
+  base::ReplacementFile temp(target);
+  write_copy(temp, image, changed, options, target, check);
+  if (existing) {
     // --in-place onto another existing file (--output): its inode gets the
     // checked copy's bytes.
-    Fd copy(open(temp.path().c_str(), O_RDONLY | O_CLOEXEC));
-    if (copy.fd < 0) fail(target, "cannot read " + temp.path(), errno);
-    copy_range(copy.fd, existing.fd, image.size(), target, target);
-    if (ftruncate(existing.fd, static_cast<off_t>(image.size())) != 0) fail(target, "cannot truncate", errno);
-    if (options.sync && fsync(existing.fd) != 0) fail(target, "cannot sync", errno);
-    return;  // the temporary copy is removed by TempFile
+    base::UniqueFd copy = temp.reopen();
+    copy_range(copy.get(), existing.get(), image.size(), target, target);
+    if (ftruncate(existing.get(), static_cast<off_t>(image.size())) != 0) fail(target, "cannot truncate", errno);
+    if (options.sync && fsync(existing.get()) != 0) fail(target, "cannot sync", errno);
+    return;  // the temporary copy is removed by ReplacementFile
   }
-  if (rename(temp.path().c_str(), target.c_str()) != 0) fail(target, "cannot replace", errno);
-  temp.release();
+  temp.commit();
+}
+
+bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Image& image,
+                   const std::vector<ByteRun>& changed, const ResultCheck& check, unsigned links_in_tree) {
+  std::string name = tree.display(resolved);
+  struct stat st {};
+  if (fstat(image.fd(), &st) != 0) fail(name, "cannot stat", errno);
+  if (st.st_nlink <= std::max(links_in_tree, 1u)) {
+    // The tree is the caller's: its bytes are changed where they are. A
+    // running program (ETXTBSY) gets a new file instead.
+    base::UniqueFd rw;
+    try {
+      rw = tree.open_resolved(resolved, O_RDWR);
+    } catch (const base::Error& e) {
+      if (e.kind() != base::Error::Kind::io) throw;  // ETXTBSY is an I/O error here
+    }
+    if (rw && same_file(rw.get(), image.fd())) {
+      check(name, image.bytes());
+      patch_inode(rw.get(), image, changed, name, false);
+      return false;
+    }
+  }
+  // Linked from outside the tree: a new file, so the inode shared with the
+  // file outside does not change.
+  base::Tree::Entry entry = tree.entry(resolved);
+  base::ReplacementFile temp(std::move(entry.dir), entry.name, name);
+  write_copy(temp, image, changed, {}, name, check);
+  temp.commit();
+  return true;
 }
 
 }  // namespace shelf::patch

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "base/tree.h"
 #include "patch/image.h"
 
 namespace shelf::patch {
@@ -51,5 +52,15 @@ using ResultCheck = std::function<void(const std::string& name, std::span<const 
 // differing_runs()). Throws elf::Error naming `target` on failure.
 void write_atomically(const std::string& target, const Image& image, const std::vector<ByteRun>& changed,
                       const OutputOptions& options, const ResultCheck& check);
+
+// Writes the result held by `image` over the file `resolved` of `tree` (a
+// path from Tree::resolve, so no link lies on the way). Its bytes are
+// changed in place when every hard link to it is one of the tree's
+// `links_in_tree` names for it; a file linked from outside the tree, or a
+// running program, gets a new file renamed over it instead, so no inode
+// shared with something outside changes. Returns true in that case (the
+// caller links the tree's other names to the new file).
+bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Image& image,
+                   const std::vector<ByteRun>& changed, const ResultCheck& check, unsigned links_in_tree);
 
 }  // namespace shelf::patch

@@ -24,8 +24,17 @@ uint64_t page_size() { return static_cast<uint64_t>(sysconf(_SC_PAGESIZE)); }
 }  // namespace
 
 Image::Image(const std::string& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO given as input is refused below instead of waiting
+  // for a writer; it changes nothing for a regular file.
+  fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) throw elf::Error(path, std::strerror(errno));
+  map();
+}
+
+Image::Image(int fd, const std::string& name) : path_(name), fd_(fd) { map(); }
+
+void Image::map() {
+  const std::string& path = path_;
   auto fail = [&](const std::string& what) {
     int err = errno;
     release();  // the constructor does not finish: the destructor will not run

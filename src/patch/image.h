@@ -28,6 +28,9 @@ class Image {
  public:
   // Maps `path`. Throws elf::Error naming it if it cannot be opened or mapped.
   explicit Image(const std::string& path);
+  // Takes over the open descriptor `fd` (a file opened beneath a tree, a
+  // memfd); `name` is used in errors.
+  Image(int fd, const std::string& name);
   ~Image();
   Image(const Image&) = delete;
   Image& operator=(const Image&) = delete;
@@ -65,6 +68,7 @@ class Image {
 
  private:
   void record(uint64_t offset, uint64_t size);
+  void map();
   void release();
 
   std::string path_;

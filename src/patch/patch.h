@@ -1,6 +1,6 @@
 // The patch module's entry points: print what patchelf prints, and apply an
 // EditPlan to a file with safe output. See edit_plan.h for the edits and
-// DESIGN.md ("Patch writer rules") for how they are written.
+// docs/ARCHITECTURE.md ("Files shelf writes") for how they are written.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "base/tree.h"
 #include "patch/atomic_write.h"
 #include "patch/edit_plan.h"
 #include "patch/queries.h"
@@ -21,6 +22,7 @@ struct PatchOptions {
 
 struct PatchOutcome {
   bool written = false;        // false: the plan changed nothing, no file was touched
+  bool new_inode = false;      // written as a new file renamed over the old one (patch_in_tree)
   uint64_t bytes_changed = 0;  // bytes that differ from the input (same-size results)
   uint64_t size_before = 0;
   uint64_t size_after = 0;
@@ -31,6 +33,14 @@ struct PatchOutcome {
 // patchelf does). Throws elf::Error naming the file; on any error nothing
 // has been written.
 PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options);
+
+// The same for the file `rel` of a tree the caller owns (a build output, a
+// directory given to autopatch): links inside the tree are followed, never
+// out of it (base/tree.h), and the file is written as write_in_tree says.
+// `links_in_tree` is how many names the tree has for the file (see
+// write_in_tree).
+PatchOutcome patch_in_tree(const base::Tree& tree, const std::string& rel, const EditPlan& plan,
+                           unsigned links_in_tree = 1);
 
 // Parses a result again the way every later reader will: headers, dynamic
 // table, interpreter, every dynamic string, version records. It reads those

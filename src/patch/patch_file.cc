@@ -1,5 +1,7 @@
 #include "patch/patch.h"
 
+#include <fcntl.h>
+
 #include <vector>
 
 #include "elf/identify.h"
@@ -35,15 +37,39 @@ void verify_file(const std::string& path) {
   verify_image(path, mapped.bytes());
 }
 
-PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options) {
-  Image image(path);
+namespace {
+
+// Plans and applies the edits to the image; the result is still in memory.
+PatchOutcome edit(Image& image, const EditPlan& plan, std::vector<ByteRun>& changed) {
   PatchOutcome outcome;
   outcome.size_before = image.input_size();
   Growth growth = edit_in_place(image, plan);
   if (!growth.empty()) relayout(image, growth, plan.page_size);
-  std::vector<ByteRun> changed = image.differing_runs();
+  changed = image.differing_runs();
   outcome.size_after = image.size();
   for (const ByteRun& r : changed) outcome.bytes_changed += r.size;
+  return outcome;
+}
+
+}  // namespace
+
+PatchOutcome patch_in_tree(const base::Tree& tree, const std::string& rel, const EditPlan& plan,
+                           unsigned links_in_tree) {
+  std::string resolved = tree.resolve(rel, true);
+  base::UniqueFd fd = tree.open_resolved(resolved, O_RDONLY | O_NONBLOCK);
+  Image image(fd.release(), tree.display(rel));
+  std::vector<ByteRun> changed;
+  PatchOutcome outcome = edit(image, plan, changed);
+  if (changed.empty() && image.size() == image.input_size()) return outcome;
+  outcome.new_inode = write_in_tree(tree, resolved, image, changed, verify_image, links_in_tree);
+  outcome.written = true;
+  return outcome;
+}
+
+PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const PatchOptions& options) {
+  Image image(path);
+  std::vector<ByteRun> changed;
+  PatchOutcome outcome = edit(image, plan, changed);
   bool unchanged = changed.empty() && image.size() == image.input_size();
   if (unchanged && !options.output) return outcome;
   write_atomically(options.output.value_or(path), image, changed, options.write, verify_image);

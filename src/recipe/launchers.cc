@@ -1,9 +1,10 @@
 #include "recipe/launchers.h"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/tree.h"
 #include "wrap/desktop_entry.h"
 #include "wrap/error.h"
 #include "wrap/shell_wrapper.h"
@@ -16,13 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Where a final path ($out/...) is while the output is being built.
-std::string while_building(const std::string& final_path, const std::string& built, const std::string& out) {
-  if (final_path == out) return built;
-  if (final_path.starts_with(out + "/")) return built + final_path.substr(out.size());
-  return final_path;
-}
-
 // An error text naming files where they will be, not in the build directory.
 std::string as_final(std::string text, const std::string& built, const std::string& out) {
   for (size_t at = text.find(built); at != std::string::npos; at = text.find(built, at + out.size()))
@@ -34,7 +28,14 @@ std::string under_out(const std::string& path, const Substitutions& subst) {
   return path.starts_with("/") ? path : subst.out + "/" + path;
 }
 
-void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string& built, const Substitutions& subst,
+// A file of the output a wrapper reads while it is built ($out/...): read
+// beneath the output, so a link in it never leads the read out of it.
+std::string beneath_output(const base::Tree& tree, const std::string& final_path, const std::string& out) {
+  if (!final_path.starts_with(out + "/")) return final_path;
+  return tree.path(tree.resolve(final_path.substr(out.size() + 1), true));
+}
+
+void write_wrapper(const Recipe& recipe, const WrapperRule& w, const base::Tree& tree, const Substitutions& subst,
                    const std::string& launcher) {
   auto x = [&](const std::string& v) { return expand(v, subst, recipe.file, w.origin); };
   std::string target = under_out(x(w.target), subst);
@@ -46,9 +47,9 @@ void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string
     // As `shelf wrap` in place: argv[0] is passed on only when the wrapper
     // can set it (compiled, or a shell with `exec -a`; /bin/sh as dash
     // cannot, so the program then sees its hidden path).
-    fs::path moved = fs::path(out).parent_path() / ("." + fs::path(out).filename().string() + "-wrapped");
-    fs::rename(while_building(out, built, subst.out), while_building(moved.string(), built, subst.out));
-    target = moved.string();
+    fs::path moved = fs::path(w.out).parent_path() / ("." + fs::path(w.out).filename().string() + "-wrapped");
+    tree.rename(w.out, moved.string());
+    target = subst.out + "/" + moved.string();
     if (w.binary || wrap::shell_supports_exec_a(w.shell))
       spec.operations.push_back({wrap::OpKind::inherit_argv0, {}});
   }
@@ -61,14 +62,14 @@ void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string
     if (op.kind == wrap::OpKind::prefix_contents || op.kind == wrap::OpKind::suffix_contents) {
       std::istringstream names(expanded.args[2]);  // blank-separated, as makeWrapper splits them
       std::string files;
-      for (std::string f; names >> f;) files += (files.empty() ? "" : " ") + while_building(f, built, subst.out);
+      for (std::string f; names >> f;) files += (files.empty() ? "" : " ") + beneath_output(tree, f, subst.out);
       expanded.args[2] = files;
     }
     spec.operations.push_back(std::move(expanded));
   }
   // lower() checks the target is an executable file: it must look at the
   // file where it is now, then name it where it will be.
-  spec.target = while_building(target, built, subst.out);
+  spec.target = beneath_output(tree, target, subst.out);
   wrap::WriteOptions options;
   options.shell = w.shell;
   if (w.binary) {
@@ -78,12 +79,12 @@ void write_wrapper(const Recipe& recipe, const WrapperRule& w, const std::string
   }
   wrap::Plan plan = wrap::lower(spec);
   plan.target = target;
-  std::string file = while_building(out, built, subst.out);
-  fs::create_directories(fs::path(file).parent_path());
-  wrap::write_wrapper(plan, options, file);
+  std::string parent = fs::path(w.out).parent_path().string();
+  if (!parent.empty()) tree.make_directories(parent);
+  tree.write_file(w.out, wrap::render_wrapper(plan, options), 0755);
 }
 
-void write_desktop(const Recipe& recipe, const DesktopRule& d, const std::string& built, const Substitutions& subst) {
+void write_desktop(const Recipe& recipe, const DesktopRule& d, const base::Tree& tree, const Substitutions& subst) {
   auto x = [&](const std::string& v) { return expand(v, subst, recipe.file, d.origin); };
   wrap::DesktopEntry entry;
   entry.name = x(d.name);
@@ -93,19 +94,20 @@ void write_desktop(const Recipe& recipe, const DesktopRule& d, const std::string
   entry.categories = d.categories;
   entry.terminal = d.terminal;
   std::string text = wrap::render_desktop_entry(entry);
-  fs::path file = fs::path(built) / "share/applications" / (d.id + ".desktop");
-  fs::create_directories(file.parent_path());
-  std::ofstream(file, std::ios::binary) << text;
-  if (!fs::exists(file)) throw Error(recipe.file, d.origin.key, "cannot write " + file.string(), d.origin.at);
+  tree.make_directories("share/applications");
+  tree.write_file("share/applications/" + d.id + ".desktop", text, 0644);
 }
 
 }  // namespace
 
 void write_wrappers(const Recipe& recipe, const std::string& built, const Substitutions& subst,
                     const std::string& launcher) {
+  base::Tree tree(built, "$out");
   for (const WrapperRule& w : recipe.wrappers) {
     try {
-      write_wrapper(recipe, w, built, subst, launcher);
+      write_wrapper(recipe, w, tree, subst, launcher);
+    } catch (const base::Error& e) {
+      throw Error(recipe.file, w.origin.key, as_final(e.what(), built, subst.out), w.origin.at);
     } catch (const wrap::Error& e) {
       throw Error(recipe.file, w.origin.key, as_final(e.what(), built, subst.out), w.origin.at);
     } catch (const fs::filesystem_error& e) {
@@ -115,9 +117,12 @@ void write_wrappers(const Recipe& recipe, const std::string& built, const Substi
 }
 
 void write_desktop_entries(const Recipe& recipe, const std::string& built, const Substitutions& subst) {
+  base::Tree tree(built, "$out");
   for (const DesktopRule& d : recipe.desktops) {
     try {
-      write_desktop(recipe, d, built, subst);
+      write_desktop(recipe, d, tree, subst);
+    } catch (const base::Error& e) {
+      throw Error(recipe.file, d.origin.key, as_final(e.what(), built, subst.out), d.origin.at);
     } catch (const wrap::Error& e) {
       throw Error(recipe.file, d.origin.key, as_final(e.what(), built, subst.out), d.origin.at);
     }

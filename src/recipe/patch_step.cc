@@ -1,10 +1,13 @@
 #include "recipe/patch_step.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 
 #include "autopatch/autopatch.h"
+#include "base/error.h"
+#include "base/tree.h"
 #include "elf/error.h"
 #include "patch/patch.h"
 #include "recipe/tree_ops.h"
@@ -29,22 +32,29 @@ patch::EditPlan edits_of(const Recipe& recipe, const FilePatch& p, const Substit
 }
 
 void apply_file_patches(const Recipe& recipe, const std::string& built, const Substitutions& subst) {
+  base::Tree out(built, "$out");
   for (const FilePatch& p : recipe.patch.files) {
-    std::vector<std::string> matches = glob_in(built, p.glob);
-    if (matches.empty())
-      throw Error(recipe.file, p.origin.key, "'" + p.glob + "' matches nothing in the output", p.origin.at);
-    patch::EditPlan plan = edits_of(recipe, p, subst);
-    for (const std::string& m : matches) {
-      std::string path = built + "/" + m;
-      // Installed files may be read-only (tar keeps modes); the store makes
-      // everything read-only again when it registers the output.
-      struct stat st;
-      if (lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) chmod(path.c_str(), st.st_mode | S_IWUSR);
-      try {
-        patch::patch_file(path, plan, {});
-      } catch (const elf::Error& e) {
-        throw Error(recipe.file, p.origin.key, "cannot patch " + m + ": " + e.reason(), p.origin.at);
+    try {
+      std::vector<std::string> matches = out.glob(p.glob);
+      if (matches.empty())
+        throw Error(recipe.file, p.origin.key, "'" + p.glob + "' matches nothing in the output", p.origin.at);
+      patch::EditPlan plan = edits_of(recipe, p, subst);
+      for (const std::string& m : matches) {
+        // A match may be a link: followed inside the output, never out of
+        // it. Installed files may be read-only (tar keeps modes); the store
+        // makes everything read-only again when it registers the output.
+        base::UniqueFd fd = out.open(m, O_RDONLY | O_NONBLOCK);
+        struct stat st {};
+        if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && !(st.st_mode & S_IWUSR))
+          (void)fchmod(fd.get(), st.st_mode | S_IWUSR);
+        try {
+          patch::patch_in_tree(out, m, plan);
+        } catch (const elf::Error& e) {
+          throw Error(recipe.file, p.origin.key, "cannot patch " + m + ": " + e.reason(), p.origin.at);
+        }
       }
+    } catch (const base::Error& e) {
+      throw Error(recipe.file, p.origin.key, e.what(), p.origin.at);
     }
   }
 }
@@ -68,7 +78,7 @@ void autopatch_output(const Recipe& recipe, const std::string& built, const Subs
       options.runtime_deps.push_back(dir);
       continue;
     }
-    if (!fs::is_directory(built + dir.substr(subst.out.size())))
+    if (!base::Tree(built, "$out").is_directory(dir.substr(std::min(dir.size(), subst.out.size() + 1))))
       throw Error(recipe.file, origin.key, "'" + value + "' is no directory of the output", origin.at);
     own_dirs += (own_dirs.empty() ? "" : ":") + dir;
   }
@@ -94,9 +104,12 @@ void autopatch_output(const Recipe& recipe, const std::string& built, const Subs
       patch::EditPlan add;
       add.rpath.op = patch::RpathEdit::Op::kAdd;
       add.rpath.value = own_dirs;
+      base::Tree out(built, "$out");
       for (const autopatch::FilePlan& f : plan.files)
-        if (f.executable) patch::patch_file(f.real_path, add, {});
+        if (f.executable) patch::patch_in_tree(out, fs::path(f.path).lexically_relative(built).string(), add);
     }
+  } catch (const base::Error& e) {
+    throw Error(recipe.file, "patch.auto", e.what(), recipe.patch.auto_origin.at);
   } catch (const elf::Error& e) {
     std::string what = e.what();
     for (size_t at = what.find(built + "/"); at != std::string::npos; at = what.find(built + "/", at))

@@ -77,9 +77,12 @@ void unpack_one(const Recipe& recipe, const Source& source, const std::string& p
   }
   // npm packs everything below package/; the store's importer strips it
   // only for *.tgz names.
-  if (source.unpack == Unpack::kNpm && fs::is_directory(dir + "/package") &&
+  fs::path d(dir);
+  base::Tree parent(d.parent_path().string());
+  std::string name = d.filename().string();
+  if (source.unpack == Unpack::kNpm && fs::is_directory(fs::symlink_status(dir + "/package")) &&
       std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1)
-    strip_components(dir, 1, recipe.file, source.origin);
+    strip_components(parent, name, 1, recipe.file, source.origin);
 }
 
 }  // namespace
@@ -120,6 +123,7 @@ void check_sha256(const Recipe& recipe, const Source& source, const std::string&
 
 void unpack_sources(const Recipe& recipe, const std::string& work, const std::string& tree) {
   fs::create_directories(tree);
+  base::Tree work_tree(work, "the build directory"), sources(tree, "the unpacked sources");
   for (size_t i = 0; i < recipe.sources.size(); ++i) {
     const Source& source = recipe.sources[i];
     std::string downloads = work + "/download-" + std::to_string(i);
@@ -128,8 +132,11 @@ void unpack_sources(const Recipe& recipe, const std::string& work, const std::st
     check_sha256(recipe, source, file);
     std::string dir = work + "/source-" + std::to_string(i);
     unpack_one(recipe, source, file, dir);
-    strip_components(dir, source.strip_components, recipe.file, source.origin);
-    merge_tree(dir, source.dest.empty() ? tree : tree + "/" + source.dest, recipe.file, source.origin);
+    std::string name = "source-" + std::to_string(i);
+    strip_components(work_tree, name, source.strip_components, recipe.file, source.origin);
+    base::Tree unpacked(dir, "source " + std::to_string(i));
+    merge_tree(unpacked, "", sources, source.dest, recipe.file, source.origin);
+    fs::remove(dir);
   }
 }
 

@@ -333,6 +333,40 @@ void Store::remove_unregistered_entry(const std::string& name, const FileLock& e
     throw Error(dir() + "/" + name, "cannot move away for deletion: " + errno_text(errno));
 }
 
+// The symbolic links below the store path `top` that lead out of the store
+// or into another store path's inside, judged by their text (resolved
+// lexically against the link's directory, as far as the text goes).
+std::vector<VerifyProblem> Store::links_leaving(const std::string& top) const {
+  std::vector<VerifyProblem> found;
+  std::string store_dir = dir() + "/";
+  std::function<void(const std::string&, const std::string&)> walk = [&](const std::string& full,
+                                                                          const std::string& rel) {
+    struct stat st;
+    if (lstat(full.c_str(), &st) != 0) return;
+    if (S_ISLNK(st.st_mode)) {
+      std::error_code ec;
+      std::string target = fs::read_symlink(full, ec).string();
+      if (ec) return;
+      fs::path where = (fs::path(full).parent_path() / target).lexically_normal();
+      std::string w = where.string();
+      if (w == top || w.starts_with(top + "/")) return;
+      if (!w.starts_with(store_dir)) {
+        found.push_back({VerifyProblem::Kind::kLinkOutside, top, rel + " -> " + target});
+      } else if (w.find('/', store_dir.size()) != std::string::npos) {
+        found.push_back({VerifyProblem::Kind::kLinkIntoPath, top, rel + " -> " + target});
+      }
+      return;
+    }
+    if (!S_ISDIR(st.st_mode)) return;
+    try {
+      for (const std::string& name : entries_of(full)) walk(full + "/" + name, rel == "." ? name : rel + "/" + name);
+    } catch (const Error&) {
+    }
+  };
+  walk(top, ".");
+  return found;
+}
+
 std::vector<VerifyProblem> Store::verify() {
   FileLock gc = lock_gc(FileLock::Mode::kShared);
   std::vector<PathInfo> registered;
@@ -362,6 +396,7 @@ std::vector<VerifyProblem> Store::verify() {
     if (!detail.empty()) problems.push_back({VerifyProblem::Kind::kModified, full, detail});
     std::string metadata = non_canonical_entries(full);
     if (!metadata.empty()) problems.push_back({VerifyProblem::Kind::kNotCanonical, full, metadata});
+    for (VerifyProblem& link : links_leaving(full)) problems.push_back(std::move(link));
   }
   for (const std::string& name : unregistered)
     problems.push_back({VerifyProblem::Kind::kUnregistered, dir() + "/" + name, ""});

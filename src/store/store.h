@@ -43,7 +43,13 @@ struct VerifyProblem {
   // kModified: the NAR differs (contents, executable bit, symlink target,
   // file type). kNotCanonical: metadata a NAR does not hold but the store
   // promises (no write, setuid, setgid or sticky bits, mtime 1) was changed.
-  enum class Kind { kMissing, kModified, kUnregistered, kNotCanonical };
+  // kLinkOutside and kLinkIntoPath are information, not corruption:
+  // a store path may hold a symbolic link pointing anywhere (real packages
+  // do; Nix stores them as they are), and no build step follows one out of
+  // its tree. They say where a path's links lead: out of the store, or to
+  // the inside of another store path (not its top).
+  enum class Kind { kMissing, kModified, kUnregistered, kNotCanonical, kLinkOutside, kLinkIntoPath };
+  bool is_problem() const { return kind != Kind::kLinkOutside && kind != Kind::kLinkIntoPath; }
   Kind kind;
   std::string path;
   std::string detail;  // for kModified: the hashes; for kNotCanonical: the entries
@@ -88,6 +94,7 @@ class Store {
   // Recomputes every NAR hash and checks every entry's metadata; lists
   // missing, modified, not canonical and unregistered paths.
   std::vector<VerifyProblem> verify();
+  std::vector<VerifyProblem> links_leaving(const std::string& top) const;
 
   FileLock lock_gc(FileLock::Mode mode) const;
   // Names of entries in the store directory that are not valid paths

@@ -11,6 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/input_file.h"
+#include "base/output_file.h"
 #include "wrap/binary_wrapper.h"
 #include "wrap/error.h"
 #include "wrap/shell_wrapper.h"
@@ -22,54 +25,41 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path, std::string("cannot read: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return base::read_whole_file(path);
+  } catch (const base::Error& e) {
+    throw input_error(path, e.reason());
+  }
 }
 
+// Devices and FIFOs are written into, regular files replaced by rename,
+// nothing else touched (base/output_file.h).
 void write_atomically(const std::string& bytes, const std::string& out) {
   fs::path dir = fs::path(out).parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (fs::is_directory(out)) throw input_error(out, "is a directory");
-  std::string tmp = (dir / ("." + fs::path(out).filename().string() + ".shelf-XXXXXX")).string();
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) throw input_error(out, std::string("cannot create a file beside it: ") + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      int e = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      throw input_error(out, std::string("cannot write: ") + std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fchmod(fd, 0755) != 0 || close(fd) != 0 || rename(tmp.c_str(), out.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    throw input_error(out, std::string("cannot write: ") + std::strerror(e));
+  try {
+    base::write_output(out, bytes, 0755);
+  } catch (const base::Error& e) {
+    if (e.kind() == base::Error::Kind::usage) throw usage_error(out, e.reason());
+    throw input_error(out, e.reason());
   }
 }
 
 // Bytes [offset, offset+length) of `path`, fewer at the end of the file.
 std::string read_range(const std::string& path, uint64_t offset, uint64_t length) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path, std::string("cannot read: ") + std::strerror(errno));
-  in.seekg(static_cast<std::streamoff>(offset));
-  std::string bytes(length, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(length));
-  bytes.resize(static_cast<size_t>(in.gcount()));
-  return bytes;
+  try {
+    return base::read_range(path, offset, length);
+  } catch (const base::Error& e) {
+    throw input_error(path, e.reason());
+  }
 }
 
 // The plan line of a shell wrapper: "# shelf-wrapper-plan: HEX" near the top.
 std::optional<Plan> plan_of_shell_wrapper(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  // The plan is hex: at most twice the largest blob, plus the lines before it.
+  std::istringstream in(read_range(path, 0, 2ull * SHELF_BLOB_MAX_RECORDS_SIZE + 64 * 1024));
   std::string line;
   for (int n = 0; n < 8 && std::getline(in, line); ++n) {
     if (line.rfind(kShellPlanMarker, 0) != 0) continue;
@@ -111,7 +101,7 @@ std::optional<Plan> plan_of_binary_wrapper(const std::string& path) {
 
 }  // namespace
 
-void write_wrapper(const Plan& plan, const WriteOptions& options, const std::string& out) {
+std::string render_wrapper(const Plan& plan, const WriteOptions& options) {
   std::string bytes;
   if (options.kind == WrapperKind::binary) {
     require_compilable(plan);
@@ -123,7 +113,11 @@ void write_wrapper(const Plan& plan, const WriteOptions& options, const std::str
                                         "with bash, zsh, mksh or busybox sh, or --binary");
     bytes = render_shell_wrapper(plan, options.shell);
   }
-  write_atomically(bytes, out);
+  return bytes;
+}
+
+void write_wrapper(const Plan& plan, const WriteOptions& options, const std::string& out) {
+  write_atomically(render_wrapper(plan, options), out);
 }
 
 std::optional<Plan> read_wrapper(const std::string& path) {

@@ -19,6 +19,11 @@ struct WriteOptions {
   std::string launcher;           // launcher program, for binary wrappers
 };
 
+// The bytes of the wrapper for `plan`, for a caller that writes them itself
+// (a build writes beneath its output tree). Throws wrap::Error when the plan
+// cannot be expressed in the chosen kind.
+std::string render_wrapper(const Plan& plan, const WriteOptions& options);
+
 // Writes the wrapper for `plan` to `out` (mode 0755) through a temporary
 // file in the same directory, so `out` is never half-written. Throws
 // wrap::Error when the plan cannot be expressed in the chosen kind.

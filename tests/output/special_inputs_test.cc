@@ -1,0 +1,48 @@
+// Inputs that are not regular files: a FIFO given as the file to read used
+// to block forever (open() waits for a writer). Every input is opened
+// without blocking and refused unless it is a regular file, with one line
+// and exit 3 (patchelf's 1 under the patchelf name).
+#include <gtest/gtest.h>
+
+#include "../patch/patch_support.h"
+#include "special_files.h"
+#include "support/paths.h"
+
+namespace shelf::test {
+namespace {
+
+RunResult with_timeout(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"timeout", "30", shelf_bin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv);
+}
+
+TEST(SpecialInputs, FifosAndDevicesAreRefusedWithoutWaiting) {
+  std::string dir = make_temp_dir("in-special");
+  std::string fifo = make_fifo(dir, "fifo");
+  std::string zero = make_device(dir, "zero", 'c', 1, 5);
+  for (const std::string& input : {fifo, zero}) {
+    std::string type = file_type(input);
+    struct Case {
+      std::vector<std::string> args;
+      int status;
+    };
+    for (const Case& c : {Case{{"inspect", input}, 3}, Case{{"patch", "--print-rpath", input}, 3},
+                          Case{{"patch", "--set-rpath", "/x", input}, 3},
+                          Case{{"patch", "--set-rpath", "/x", "--output", dir + "/out", input}, 3},
+                          Case{{"patchelf", "--set-rpath", "/x", input}, 1},
+                          Case{{"wrap", "--in-place", input, "--set", "A", "b"}, 3}}) {
+      RunResult r = with_timeout(c.args);
+      ASSERT_NE(r.status, 124) << c.args[0] << " waited on " << input;
+      EXPECT_EQ(r.status, c.status) << c.args[0] << " " << input << ": " << r.err;
+      EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+      EXPECT_NE(r.err.find(input), std::string::npos) << r.err;
+      EXPECT_EQ(file_type(input), type);
+    }
+  }
+  EXPECT_EQ(file_type(dir + "/out"), "missing");
+  EXPECT_EQ(leftovers(dir), "");
+}
+
+}  // namespace
+}  // namespace shelf::test

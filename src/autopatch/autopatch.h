@@ -4,7 +4,7 @@
 // declares it may dlopen) load from the tree or the dependencies only.
 //
 //   autopatch::Plan plan = autopatch::make_plan(options);   // reads, never writes
-//   if (plan.ok()) autopatch::apply(plan, options.jobs);    // one write per file
+//   if (plan.ok()) autopatch::apply(plan, options.jobs);    // one write per file, all or nothing
 //
 // The whole tree is resolved before anything is written: a plan with
 // problems is reported and nothing is touched.
@@ -84,9 +84,13 @@ struct ApplyResult {
 };
 
 // Writes every file of an ok() plan, `jobs` files at a time, one write per
-// file. Throws elf::Error for the first file that could not be written
-// (each file is written atomically, so a failed one is left untouched).
-ApplyResult apply(const Plan& plan, unsigned jobs);
+// file: the changed bytes into the file itself (its inode kept, as
+// autoPatchelfHook does through patchelf), or a new file renamed over it
+// when it is linked from outside the tree, mapped by a running process, or
+// `copy` asks for that. All or nothing for the whole tree: when one file
+// fails, every file already written is restored, then the error (elf::Error
+// or base::Error, naming the file) is thrown.
+ApplyResult apply(const Plan& plan, unsigned jobs, bool copy = false);
 
 // The plan as text (one block per file, problems as "FILE: missing LIB")
 // and as JSON.

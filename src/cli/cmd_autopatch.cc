@@ -17,6 +17,7 @@ struct AutopatchFlags {
   autopatch::Options options;
   bool dry_run = false;
   bool json = false;
+  bool copy = false;
 };
 
 void run_autopatch(const AutopatchFlags& flags, int& status) {
@@ -42,11 +43,14 @@ void run_autopatch(const AutopatchFlags& flags, int& status) {
     return;
   }
   try {
-    autopatch::apply(plan, flags.options.jobs);
+    autopatch::apply(plan, flags.options.jobs, flags.copy);
     status = kOk;
   } catch (const elf::Error& e) {
     print_error(e.what());
     status = kBadInput;
+  } catch (const base::Error& e) {
+    print_error(e.what());
+    status = exit_status_of(e.kind());
   }
 }
 
@@ -70,8 +74,12 @@ void add_autopatch_command(CLI::App& app, int& status) {
       "    followed; libraries in the system directories do not count.\n"
       "The whole tree is resolved first: if anything is unresolved nothing is written and\n"
       "every 'FILE: missing LIB' and 'FILE: LIB lacks version V' is listed on stdout.\n"
-      "Files are then written in parallel, one write each.\n"
-      "Exit 0 patched, 1 unresolved (nothing written), 2 usage error, 3 bad input.");
+      "Files are then written in parallel, one write each: the changed bytes into the file\n"
+      "itself (inode kept, no copy), or a new file renamed over it when it is linked from\n"
+      "outside DIR or mapped by a running process (or with --copy). All or nothing: if one\n"
+      "file cannot be written, every file already written is restored.\n"
+      "Exit 0 patched, 1 unresolved (nothing written), 2 usage error, 3 bad input,\n"
+      "5 the environment (permission denied, no space).");
   cmd->add_option("dir", o.dir, "the tree to patch")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--deps", o.deps,
                   "dependencies, in priority order: a store path (its lib/ and lib64/ are searched)\n"
@@ -90,6 +98,9 @@ void add_autopatch_command(CLI::App& app, int& status) {
   cmd->add_flag("--keep-rpath", o.keep_rpath,
                 "keep the existing RUNPATH/RPATH entries, after the chosen directories");
   cmd->add_option("-j,--jobs", o.jobs, "files written at a time (default: one per core)");
+  cmd->add_flag("--copy", flags->copy,
+                "write every changed file as a new file renamed over the old one (new inodes),\n"
+                "instead of changing its bytes in place");
   cmd->add_flag("--dry-run", flags->dry_run,
                 "print the plan (per file: interpreter, RUNPATH, where each library loads\n"
                 "from) and write nothing");

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/input_file.h"
 #include "cli/commands.h"
 #include "cli/diagnostics.h"
 #include "cli/exit_codes.h"
@@ -72,11 +73,11 @@ constexpr const char* kSyntax =
 // patchelf reads an argument of the form @FILE from FILE, verbatim.
 std::string resolve_argument(const std::string& arg) {
   if (arg.empty() || arg[0] != '@') return arg;
-  std::ifstream in(arg.substr(1), std::ios::binary);
-  if (!in) throw UsageError("cannot read argument file '" + arg.substr(1) + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return base::read_whole_file(arg.substr(1));  // never blocks on a FIFO
+  } catch (const base::Error& e) {
+    throw UsageError("cannot read argument file '" + arg.substr(1) + "': " + e.reason());
+  }
 }
 
 std::vector<std::string> split_colons(const std::string& text) {
@@ -158,8 +159,12 @@ PatchCommand parse(const std::vector<std::string>& args) {
     } else if (arg == "--rename-dynamic-symbols") {
       if (++i == args.size()) throw UsageError("missing argument to " + arg);
       const std::string& map_file = args[i];
-      std::ifstream in(map_file);
-      if (!in) throw UsageError("cannot open map file '" + map_file + "'");
+      std::istringstream in;
+      try {
+        in.str(base::read_whole_file(map_file));  // never blocks on a FIFO
+      } catch (const base::Error& e) {
+        throw UsageError("cannot open map file '" + map_file + "': " + e.reason());
+      }
       std::string line, from, to;
       for (int line_no = 1; std::getline(in, line); ++line_no) {
         std::istringstream words(line);

@@ -3,6 +3,7 @@
 #include <elf.h>
 
 #include "elf/identify.h"
+#include "elf/string_budget.h"
 #include "elf/mapped_file.h"
 
 namespace shelf::inspect {
@@ -16,29 +17,16 @@ void append_path(std::optional<std::string>& slot, std::string_view value) {
     slot = std::string(value);
 }
 
-// Copies strings out of the mapping into Facts. A well-formed file refers to
-// each string about once, so the copies add up to less than the file; a
-// hostile one can point thousands of entries at one long string and make
-// the copies quadratic in its size. The budget keeps them linear.
+// Copies strings out of the mapping into Facts, within the budget every
+// reader of dynamic strings shares (elf/string_budget.h).
 template <typename E>
 class StringCopier {
  public:
-  explicit StringCopier(const elf::ElfFile<E>& file)
-      : file_(file), left_(2 * uint64_t(file.bytes().size()) + 4096) {}
-
-  std::string operator()(std::string_view s, const char* what) {
-    if (s.size() > left_)
-      file_.fail(std::string(what) +
-                     ": the referenced strings add up to more than twice the file size "
-                     "(entries repeat a long string)",
-                 file_.dynamic_offset());
-    left_ -= s.size();
-    return std::string(s);
-  }
+  explicit StringCopier(const elf::ElfFile<E>& file) : budget_(file) {}
+  std::string operator()(std::string_view s, const char* what) { return std::string(budget_.take(s, what)); }
 
  private:
-  const elf::ElfFile<E>& file_;
-  uint64_t left_;
+  elf::StringBudget<E> budget_;
 };
 
 template <typename E>

@@ -13,6 +13,7 @@
 #include "base/fd.h"
 #include "base/output_file.h"
 #include "base/tree.h"
+#include "patch/tree_journal.h"
 #include "elf/error.h"
 #include "elf/mapped_file.h"
 
@@ -59,6 +60,29 @@ void copy_range(int from, int to, uint64_t size, const std::string& what, const 
   }
 }
 
+// The changed runs as write calls: runs that share a page are written as
+// one call covering both (the bytes between are the result's too, equal to
+// the input's), so the number of calls follows the pages touched, not the
+// number of differing runs. A relayout renumbers every symbol's section
+// index: tens of thousands of 2-byte runs, a few hundred pages.
+std::vector<ByteRun> write_runs(const std::vector<ByteRun>& changed) {
+  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  std::vector<ByteRun> out;
+  for (const ByteRun& r : changed) {
+    if (r.size == 0) continue;
+    if (!out.empty()) {
+      ByteRun& last = out.back();
+      uint64_t last_end = last.offset + last.size;
+      if (r.offset <= last_end || (last_end - 1) / page == r.offset / page) {
+        last.size = std::max(last_end, r.offset + r.size) - last.offset;
+        continue;
+      }
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
 // The result into a fresh file: unchanged bytes copied from the input, then
 // the changed runs and the appended bytes from memory.
 void write_result(int fd, const Image& image, const std::vector<ByteRun>& changed, const std::string& what,
@@ -66,7 +90,7 @@ void write_result(int fd, const Image& image, const std::vector<ByteRun>& change
   std::span<const uint8_t> result = image.bytes();
   uint64_t common = std::min(image.size(), image.input_size());
   copy_range(image.fd(), fd, common, what, target);
-  for (const ByteRun& r : changed) write_all(fd, result.data() + r.offset, r.size, r.offset, what, target);
+  for (const ByteRun& r : write_runs(changed)) write_all(fd, result.data() + r.offset, r.size, r.offset, what, target);
   if (image.size() > common)
     write_all(fd, result.data() + common, image.size() - common, common, what, target);
   if (ftruncate(fd, static_cast<off_t>(image.size())) != 0) fail(target, "cannot size " + what, errno);
@@ -75,8 +99,9 @@ void write_result(int fd, const Image& image, const std::vector<ByteRun>& change
 // --in-place on the input: the appended bytes first (past the old end, so
 // the original stays intact until they are all there), then the changed
 // runs; a failure undoes what was written, as far as it can.
-void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed, const std::string& target,
-                 bool sync) {
+void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed_runs, const std::string& target,
+                 bool sync, TreeJournal* journal = nullptr) {
+  std::vector<ByteRun> changed = write_runs(changed_runs);
   struct stat st {};
   if (fstat(fd, &st) != 0) fail(target, "cannot stat", errno);
   uint64_t old_size = image.input_size();
@@ -84,6 +109,21 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
   std::span<const uint8_t> result = image.bytes(), original = image.original();
   std::vector<std::vector<uint8_t>> saved;  // originals of the runs, to roll back
   for (const ByteRun& r : changed) saved.emplace_back(original.begin() + r.offset, original.begin() + r.offset + r.size);
+  // A cut tail is kept too, for the journal only (the rollback below
+  // restores the size with the old bytes still past the cut).
+  std::vector<ByteRun> cut;
+  std::vector<std::vector<uint8_t>> cut_bytes;
+  if (journal && image.size() < old_size) {
+    cut.push_back({image.size(), old_size - image.size()});
+    cut_bytes.emplace_back(original.begin() + image.size(), original.end());
+  }
+  // The journal's own descriptor is taken before anything is written, so
+  // recording the write afterwards cannot fail half-way.
+  base::UniqueFd journal_fd;
+  if (journal) {
+    journal_fd.reset(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    if (!journal_fd) fail(target, "cannot keep the file open to undo its edit", errno);
+  }
   size_t written = 0;
   try {
     if (image.size() > old_size) write_all(fd, result.data() + old_size, image.size() - old_size, old_size, target, target);
@@ -93,11 +133,16 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
     if (image.size() < old_size && ftruncate(fd, static_cast<off_t>(image.size())) != 0)
       fail(target, "cannot truncate", errno);
     if (sync && fsync(fd) != 0) fail(target, "cannot sync", errno);
-  } catch (const elf::Error&) {
+  } catch (...) {
     for (size_t i = 0; i < written; ++i)
       (void)!pwrite(fd, saved[i].data(), saved[i].size(), static_cast<off_t>(changed[i].offset));
     (void)!ftruncate(fd, static_cast<off_t>(old_size));
     throw;
+  }
+  if (journal) {
+    changed.insert(changed.end(), cut.begin(), cut.end());
+    saved.insert(saved.end(), std::make_move_iterator(cut_bytes.begin()), std::make_move_iterator(cut_bytes.end()));
+    journal->written_in_place(std::move(journal_fd), old_size, std::move(changed), std::move(saved), target);
   }
 }
 
@@ -114,7 +159,7 @@ void check_file(const base::ReplacementFile& temp, const std::string& target, co
   try {
     check(target, written.bytes());
   } catch (const elf::Error& e) {
-    throw elf::Error(target, "the result does not parse (" + e.reason() + "); nothing was written", e.offset());
+    throw elf::Error(target, "the written copy fails its check: " + e.reason(), e.offset());
   }
 }
 
@@ -175,11 +220,11 @@ void write_atomically(const std::string& target_name, const Image& image, const 
 }
 
 bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Image& image,
-                   const std::vector<ByteRun>& changed, const ResultCheck& check, unsigned links_in_tree) {
+                   const std::vector<ByteRun>& changed, const ResultCheck& check, const TreeWrite& how) {
   std::string name = tree.display(resolved);
   struct stat st {};
   if (fstat(image.fd(), &st) != 0) fail(name, "cannot stat", errno);
-  if (st.st_nlink <= std::max(links_in_tree, 1u)) {
+  if (!how.copy && st.st_nlink <= std::max(how.links_in_tree, 1u)) {
     // The tree is the caller's: its bytes are changed where they are. A
     // running program (ETXTBSY) gets a new file instead.
     base::UniqueFd rw;
@@ -190,15 +235,17 @@ bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Im
     }
     if (rw && same_file(rw.get(), image.fd())) {
       check(name, image.bytes());
-      patch_inode(rw.get(), image, changed, name, false);
+      patch_inode(rw.get(), image, changed, name, false, how.journal);
       return false;
     }
   }
-  // Linked from outside the tree: a new file, so the inode shared with the
-  // file outside does not change.
+  // Linked from outside the tree (or running, or --copy): a new file, so
+  // the inode shared with the file outside does not change.
   base::Tree::Entry entry = tree.entry(resolved);
+  int dir = entry.dir.get();
   base::ReplacementFile temp(std::move(entry.dir), entry.name, name);
   write_copy(temp, image, changed, {}, name, check);
+  if (how.journal) how.journal->keep_old_inode(dir, entry.name, name);
   temp.commit();
   return true;
 }

@@ -53,14 +53,23 @@ using ResultCheck = std::function<void(const std::string& name, std::span<const 
 void write_atomically(const std::string& target, const Image& image, const std::vector<ByteRun>& changed,
                       const OutputOptions& options, const ResultCheck& check);
 
+class TreeJournal;
+
+// How write_in_tree writes a file of a tree.
+struct TreeWrite {
+  unsigned links_in_tree = 1;     // the tree's names for the file (hard links)
+  bool copy = false;              // always a new file (--copy, or a file mapped by a running process)
+  TreeJournal* journal = nullptr; // keeps what is needed to undo the write
+};
+
 // Writes the result held by `image` over the file `resolved` of `tree` (a
 // path from Tree::resolve, so no link lies on the way). Its bytes are
-// changed in place when every hard link to it is one of the tree's
-// `links_in_tree` names for it; a file linked from outside the tree, or a
-// running program, gets a new file renamed over it instead, so no inode
+// changed in place when every hard link to it is one of the tree's names
+// for it; a file linked from outside the tree, a running program, or any
+// file with `copy` gets a new file renamed over it instead, so no inode
 // shared with something outside changes. Returns true in that case (the
 // caller links the tree's other names to the new file).
 bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Image& image,
-                   const std::vector<ByteRun>& changed, const ResultCheck& check, unsigned links_in_tree);
+                   const std::vector<ByteRun>& changed, const ResultCheck& check, const TreeWrite& how);
 
 }  // namespace shelf::patch

@@ -87,6 +87,28 @@ std::span<uint8_t> Image::writable(uint64_t offset, uint64_t size) {
   return {result_ + offset, static_cast<size_t>(size)};
 }
 
+void Image::write_changes(uint64_t offset, std::span<const uint8_t> data) {
+  if (offset > size_ || data.size() > size_ - offset)
+    throw elf::Error(path_, "internal: a write of " + std::to_string(data.size()) + " bytes past the end of the result",
+                     offset);
+  const uint8_t* now = result_ + offset;
+  for (uint64_t i = 0; i < data.size();) {
+    uint64_t a, b;
+    if (data.size() - i >= 8 && (std::memcpy(&a, now + i, 8), std::memcpy(&b, data.data() + i, 8), a == b)) {
+      i += 8;
+      continue;
+    }
+    if (now[i] == data[i]) {
+      ++i;
+      continue;
+    }
+    uint64_t j = i + 1;
+    while (j < data.size() && now[j] != data[j]) ++j;
+    write(offset + i, data.subspan(i, j - i));
+    i = j;
+  }
+}
+
 void Image::resize(uint64_t size) {
   if (size > reserved_)
     throw elf::Error(path_, "the result would grow by more than " + std::to_string(kTailReserve >> 20) + " MiB");
@@ -119,15 +141,22 @@ std::vector<ByteRun> Image::differing_runs() const {
   std::sort(written_.begin(), written_.end(), [](const ByteRun& a, const ByteRun& b) { return a.offset < b.offset; });
   uint64_t common = std::min(size_, input_size_);
   std::vector<ByteRun> out;
+  auto add = [&](uint64_t at, uint64_t size) {
+    if (!out.empty() && out.back().offset + out.back().size >= at)
+      out.back().size = std::max(out.back().offset + out.back().size, at + size) - out.back().offset;
+    else
+      out.push_back({at, size});
+  };
   uint64_t scanned = 0;  // written ranges may overlap: compare each byte once
   for (const ByteRun& w : written_) {
     uint64_t begin = std::max(w.offset, scanned), end = std::min(w.offset + w.size, common);
-    for (uint64_t i = begin; i < end; ++i) {
-      if (result_[i] == original_[i]) continue;
-      if (!out.empty() && out.back().offset + out.back().size == i)
-        ++out.back().size;
-      else
-        out.push_back({i, 1});
+    // Eight bytes at a time: a differing word counts whole (its equal bytes
+    // are the input's own, so writing them changes nothing), which keeps a
+    // table cleared or rewritten whole to one comparison per word.
+    for (uint64_t i = begin; i < end;) {
+      uint64_t n = std::min<uint64_t>(8, end - i);
+      if (std::memcmp(result_ + i, original_ + i, n) != 0) add(i, n);
+      i += n;
     }
     scanned = std::max(scanned, end);
   }

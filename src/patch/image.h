@@ -54,6 +54,10 @@ class Image {
   void write(uint64_t offset, std::span<const uint8_t> data) {
     if (!data.empty()) std::memcpy(writable(offset, data.size()).data(), data.data(), data.size());
   }
+  // Like write(), but only the bytes that differ from the result as it
+  // stands are written (and count as written): rewriting a whole string
+  // table of which a few bytes change touches a few pages, not the table.
+  void write_changes(uint64_t offset, std::span<const uint8_t> data);
   void fill(uint64_t offset, uint64_t size, uint8_t value) {
     if (size) std::memset(writable(offset, size).data(), value, size);
   }
@@ -62,8 +66,9 @@ class Image {
   void resize(uint64_t size);
 
   // Where the result differs from the input, within their common length, in
-  // offset order: the written ranges compared byte by byte with the
-  // original. Bytes past the input's end are not included.
+  // offset order: the written ranges compared with the original eight bytes
+  // at a time (a run may include equal bytes of a differing word). Bytes
+  // past the input's end are not included.
   std::vector<ByteRun> differing_runs() const;
 
  private:

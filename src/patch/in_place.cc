@@ -147,16 +147,19 @@ class InPlaceEditor {
       std::vector<uint8_t> table = grown.finish();
       // The old copy keeps only what the new one starts with: dropped
       // strings are cleared there too, so no stale path stays in the file.
-      out_.write(strtab_off, {table.data(), std::min<size_t>(table.size(), in_.dynstr_size())});
+      out_.write_changes(strtab_off, {table.data(), std::min<size_t>(table.size(), in_.dynstr_size())});
       growth_.dynstr = std::move(table);
     }
     for (const auto& [field, value] : field_values) overlay<typename E::Word>(field) = value;
+    // Strings placed in the old table are written whether or not the
+    // dynamic table itself must move (it may grow by a tag while every
+    // string still fits): the entries point at them.
+    if (!growth_.dynstr) out_.write_changes(strtab_off, space.finish());
     if (growth_.dynstr || entries.size() + 1 > in_.dynamic_slots()) {
       growth_.dynamic.emplace();
       for (const PlannedEntry& e : entries) growth_.dynamic->emplace_back(e.tag, e.value);
       return;
     }
-    out_.write(strtab_off, space.finish());
     uint64_t dyn_off = *in_.dynamic_offset();
     for (uint64_t i = 0; i < in_.dynamic_slots(); ++i) {
       auto& d = overlay<Dyn<E>>(dyn_off + i * sizeof(Dyn<E>));

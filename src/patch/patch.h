@@ -23,7 +23,7 @@ struct PatchOptions {
 struct PatchOutcome {
   bool written = false;        // false: the plan changed nothing, no file was touched
   bool new_inode = false;      // written as a new file renamed over the old one (patch_in_tree)
-  uint64_t bytes_changed = 0;  // bytes that differ from the input (same-size results)
+  uint64_t bytes_changed = 0;  // bytes rewritten inside the input's length (whole differing words)
   uint64_t size_before = 0;
   uint64_t size_after = 0;
 };
@@ -37,10 +37,9 @@ PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const Pat
 // The same for the file `rel` of a tree the caller owns (a build output, a
 // directory given to autopatch): links inside the tree are followed, never
 // out of it (base/tree.h), and the file is written as write_in_tree says.
-// `links_in_tree` is how many names the tree has for the file (see
-// write_in_tree).
+// `how` says how the file is written (write_in_tree in atomic_write.h).
 PatchOutcome patch_in_tree(const base::Tree& tree, const std::string& rel, const EditPlan& plan,
-                           unsigned links_in_tree = 1);
+                           const TreeWrite& how = {});
 
 // Parses a result again the way every later reader will: headers, dynamic
 // table, interpreter, every dynamic string, version records. It reads those

@@ -6,8 +6,11 @@
 
 #include "elf/identify.h"
 #include "elf/mapped_file.h"
+#include "elf/string_budget.h"
 #include "patch/image.h"
 #include "patch/in_place.h"
+#include "patch/input_checks.h"
+#include "patch/result_checks.h"
 #include "patch/relayout.h"
 
 namespace shelf::patch {
@@ -20,13 +23,23 @@ bool is_string_tag(uint64_t tag) {
   return tag == DT_NEEDED || tag == DT_SONAME || tag == DT_RPATH || tag == DT_RUNPATH;
 }
 
+const char* tag_name(uint64_t tag) {
+  switch (tag) {
+    case DT_NEEDED: return "DT_NEEDED";
+    case DT_SONAME: return "DT_SONAME";
+    case DT_RPATH: return "DT_RPATH";
+    default: return "DT_RUNPATH";
+  }
+}
+
 }  // namespace
 
 void verify_image(const std::string& name, std::span<const uint8_t> bytes) {
   elf::visit(name, bytes, [&]<typename E>(const ElfFile<E>& f) {
     (void)f.interpreter();
+    elf::StringBudget<E> budget(f);
     for (const DynEntry& d : f.dynamic_entries())
-      if (is_string_tag(d.tag)) (void)f.dynamic_string(d.value, "dynamic entry");
+      if (is_string_tag(d.tag)) budget.take(f.dynamic_string(d.value, "dynamic entry"), tag_name(d.tag));
     (void)f.version_needs();
     (void)f.version_defs();
   });
@@ -41,6 +54,7 @@ namespace {
 
 // Plans and applies the edits to the image; the result is still in memory.
 PatchOutcome edit(Image& image, const EditPlan& plan, std::vector<ByteRun>& changed) {
+  check_input(image.path(), image.original());
   PatchOutcome outcome;
   outcome.size_before = image.input_size();
   Growth growth = edit_in_place(image, plan);
@@ -51,17 +65,26 @@ PatchOutcome edit(Image& image, const EditPlan& plan, std::vector<ByteRun>& chan
   return outcome;
 }
 
+// The writer's last check: the result parses as every reader parses it and
+// shows every edit of the plan (result_checks.h).
+ResultCheck result_check(const EditPlan& plan) {
+  return [&plan](const std::string& name, std::span<const uint8_t> bytes) {
+    verify_image(name, bytes);
+    check_edits(name, bytes, plan);
+  };
+}
+
 }  // namespace
 
 PatchOutcome patch_in_tree(const base::Tree& tree, const std::string& rel, const EditPlan& plan,
-                           unsigned links_in_tree) {
+                           const TreeWrite& how) {
   std::string resolved = tree.resolve(rel, true);
   base::UniqueFd fd = tree.open_resolved(resolved, O_RDONLY | O_NONBLOCK);
   Image image(fd.release(), tree.display(rel));
   std::vector<ByteRun> changed;
   PatchOutcome outcome = edit(image, plan, changed);
   if (changed.empty() && image.size() == image.input_size()) return outcome;
-  outcome.new_inode = write_in_tree(tree, resolved, image, changed, verify_image, links_in_tree);
+  outcome.new_inode = write_in_tree(tree, resolved, image, changed, result_check(plan), how);
   outcome.written = true;
   return outcome;
 }
@@ -72,7 +95,7 @@ PatchOutcome patch_file(const std::string& path, const EditPlan& plan, const Pat
   PatchOutcome outcome = edit(image, plan, changed);
   bool unchanged = changed.empty() && image.size() == image.input_size();
   if (unchanged && !options.output) return outcome;
-  write_atomically(options.output.value_or(path), image, changed, options.write, verify_image);
+  write_atomically(options.output.value_or(path), image, changed, options.write, result_check(plan));
   outcome.written = true;
   return outcome;
 }

@@ -149,6 +149,13 @@ class Relayout {
       g_.dynamic.emplace();
       for (const DynEntry& d : cur_.dynamic_entries()) g_.dynamic->emplace_back(d.tag, d.value);
     }
+    // A moved .dynstr needs its size: a file without DT_STRSZ gets one,
+    // after DT_STRTAB (its value is filled in below).
+    if (g_.dynstr && g_.dynamic &&
+        std::none_of(g_.dynamic->begin(), g_.dynamic->end(), [](const auto& d) { return d.first == DT_STRSZ; })) {
+      auto strtab = std::find_if(g_.dynamic->begin(), g_.dynamic->end(), [](const auto& d) { return d.first == DT_STRTAB; });
+      g_.dynamic->insert(strtab == g_.dynamic->end() ? g_.dynamic->begin() : strtab + 1, {DT_STRSZ, 0});
+    }
     if (g_.dynamic && (force_dynamic_move_ || g_.dynamic->size() + 1 > cur_.dynamic_slots())) {
       dyn_slots = g_.dynamic->size() + 1 + kSpareDynamicSlots;
       dyn_at = reserve(dyn_slots * sizeof(Dyn<E>), sizeof(typename E::Addr));
@@ -337,7 +344,9 @@ class Relayout {
     for (const Phdr<E>& p : phdrs) {
       if (p.p_type != PT_LOAD) continue;
       if (!first) first = &p;
-      end = std::max<uint64_t>(end, uint64_t(p.p_vaddr) + uint64_t(p.p_memsz));
+      // The larger of the two sizes: a segment whose file size exceeds its
+      // memory size is refused before (check_input), but never overlapped.
+      end = std::max<uint64_t>(end, uint64_t(p.p_vaddr) + std::max<uint64_t>(p.p_memsz, p.p_filesz));
     }
     if (!first) cur_.fail("has no PT_LOAD segment to extend");
     uint64_t lowest = align_up(end, page_);

@@ -21,20 +21,22 @@ uint64_t StringSpace::string_end(uint64_t offset) const {
 }
 
 void StringSpace::mark(uint64_t begin, uint64_t end) {
-  for (uint64_t i = begin; i <= end && i < bytes_.size(); ++i) live_[i] = 1;
+  if (begin >= bytes_.size()) return;
+  end = std::min<uint64_t>(end, bytes_.size() - 1);
+  if (end >= begin) std::memset(live_.data() + begin, 1, end - begin + 1);
 }
 
 bool StringSpace::all_dead(uint64_t begin, uint64_t end) const {
   if (end >= bytes_.size()) return false;
-  for (uint64_t i = begin; i <= end; ++i)
-    if (live_[i]) return false;
-  return true;
+  return std::find(live_.begin() + static_cast<std::ptrdiff_t>(begin), live_.begin() + static_cast<std::ptrdiff_t>(end) + 1,
+                   uint8_t(1)) == live_.begin() + static_cast<std::ptrdiff_t>(end) + 1;
 }
 
 void StringSpace::keep(uint64_t offset) { mark(offset, string_end(offset)); }
 
 void StringSpace::drop(uint64_t offset) {
-  for (uint64_t i = offset, end = string_end(offset); i < end; ++i) dropped_[i] = 1;
+  uint64_t end = string_end(offset);
+  if (end > offset) std::memset(dropped_.data() + offset, 1, end - offset);
 }
 
 std::optional<uint64_t> StringSpace::place(std::string_view text, std::optional<uint64_t> preferred) {
@@ -63,13 +65,15 @@ std::optional<uint64_t> StringSpace::place(std::string_view text, std::optional<
   // 3. The smallest dead run that holds it.
   std::optional<uint64_t> best;
   uint64_t best_len = UINT64_MAX;
-  for (uint64_t i = 0; i < bytes_.size();) {
-    if (live_[i]) {
-      ++i;
-      continue;
-    }
-    uint64_t j = i;
-    while (j < bytes_.size() && !live_[j]) ++j;
+  const uint8_t* flags = live_.data();
+  const uint64_t n = live_.size();
+  for (uint64_t i = 0; i < n;) {
+    // The next dead byte, then the next live one: memchr over the flags.
+    const void* dead = std::memchr(flags + i, 0, n - i);
+    if (!dead) break;
+    i = static_cast<uint64_t>(static_cast<const uint8_t*>(dead) - flags);
+    const void* live = std::memchr(flags + i, 1, n - i);
+    uint64_t j = live ? static_cast<uint64_t>(static_cast<const uint8_t*>(live) - flags) : n;
     uint64_t len = j - i;
     if (len >= text.size() + 1 && len < best_len) {
       best = i;
@@ -100,7 +104,19 @@ uint64_t StringSpace::place_or_append(std::string_view text, std::optional<uint6
 
 std::vector<uint8_t> StringSpace::finish() const {
   std::vector<uint8_t> out = bytes_;
-  for (size_t i = 0; i < out.size(); ++i)
+  // A dropped byte nobody keeps is cleared; eight at a time (the flags are
+  // 0 or 1 per byte, so flag * 0xff is a byte mask).
+  size_t i = 0;
+  for (; i + 8 <= out.size(); i += 8) {
+    uint64_t word, dropped, live;
+    std::memcpy(&word, out.data() + i, 8);
+    std::memcpy(&dropped, dropped_.data() + i, 8);
+    std::memcpy(&live, live_.data() + i, 8);
+    uint64_t clear = (dropped & ~live & 0x0101010101010101ull) * 0xff;
+    word &= ~clear;
+    std::memcpy(out.data() + i, &word, 8);
+  }
+  for (; i < out.size(); ++i)
     if (dropped_[i] && !live_[i]) out[i] = 0;
   return out;
 }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/input_file.h"
 #include "recipe/toml_reader.h"
 #include "store/error.h"
 #include "store/hash.h"
@@ -344,11 +346,13 @@ Recipe parse_recipe_text(const std::string& file, const std::string& text) {
 }
 
 Recipe parse_recipe_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file, "", "cannot read the recipe");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_recipe_text(file, text.str());
+  std::string text;
+  try {
+    text = base::read_whole_file(file);  // a FIFO or device is refused, never waited on
+  } catch (const base::Error& e) {
+    throw Error(file, "", "cannot read the recipe: " + e.reason());
+  }
+  return parse_recipe_text(file, text);
 }
 
 }  // namespace shelf::recipe

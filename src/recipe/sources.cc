@@ -1,8 +1,13 @@
 #include "recipe/sources.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
+#include "base/error.h"
+#include "base/input_file.h"
 #include "recipe/fetch.h"
 #include "recipe/tree_ops.h"
 #include "store/error.h"
@@ -17,29 +22,27 @@ namespace fs = std::filesystem;
 namespace {
 
 store::Hash hash_file(const std::string& path, const std::string& recipe_file, const Source& source) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error(recipe_file, source.location_origin.key, "cannot read the source " + path,
+  try {
+    // Opened without blocking and refused unless a regular file: a FIFO
+    // named as a source never hangs the build.
+    base::UniqueFd fd = base::open_regular_file(path);
+    store::HashSink hasher;
+    std::string buffer(1 << 16, '\0');
+    for (;;) {
+      ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw base::system_error(path, "cannot read", errno);
+      if (n == 0) break;
+      hasher.write(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    }
+    return hasher.finish();
+  } catch (const base::Error& e) {
+    throw Error(recipe_file, source.location_origin.key, "cannot read the source " + path + ": " + e.reason(),
                 source.location_origin.at);
-  store::HashSink hasher;
-  std::string buffer(1 << 16, '\0');
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    hasher.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
   }
-  if (in.bad())
-    throw Error(recipe_file, source.location_origin.key, "cannot read the source " + path,
-                source.location_origin.at);
-  return hasher.finish();
 }
 
-std::string head_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(8192, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<size_t>(in.gcount()));
-  return head;
-}
+std::string head_of(const std::string& path) { return base::read_range(path, 0, 8192); }
 
 // The declared method must fit the content: a .run that is no makeself
 // installer would otherwise be read as something else.

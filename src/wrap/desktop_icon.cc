@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/input_file.h"
 #include "wrap/error.h"
 
 namespace shelf::wrap {
@@ -28,11 +30,13 @@ bool is_svg(const std::string& b) { return b.find("<svg") != std::string::npos; 
 
 IconInstall install_icon(const std::string& file, const std::string& size, const std::string& name,
                          const std::string& prefix) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw input_error("--icon-file " + file, std::string("cannot read: ") + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string bytes = buf.str();
+  std::string read;
+  try {
+    read = base::read_whole_file(file);  // a FIFO or device is refused, never waited on
+  } catch (const base::Error& e) {
+    throw input_error("--icon-file " + file, e.reason());
+  }
+  const std::string bytes = std::move(read);
 
   std::string ext, dir;
   if (is_png(bytes)) {

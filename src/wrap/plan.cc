@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/input_file.h"
 #include "wrap/error.h"
 #include "wrap/shell_words.h"
 
@@ -76,11 +78,12 @@ void add_list(std::vector<Step>& steps, bool prefix, const std::string& var, con
 }
 
 std::string read_contents(const std::string& file, const std::string& context) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw input_error(context, "cannot read '" + file + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string contents = text.str();
+  std::string contents;
+  try {
+    contents = base::read_whole_file(file);  // a FIFO or device is refused, never waited on
+  } catch (const base::Error& e) {
+    throw input_error(context, "cannot read '" + file + "': " + e.reason());
+  }
   // Like $(cat FILE): trailing newlines go.
   while (!contents.empty() && contents.back() == '\n') contents.pop_back();
   return contents;

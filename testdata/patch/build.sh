@@ -15,6 +15,8 @@
 #                          s390x), versioned symbols; libsysv-nosections.so
 #                          without section headers, so the symbol count must
 #                          come from DT_HASH
+#   edge/...               files the writer once wrote wrongly (edge_cases.py)
+#   lib/libmany.so.1       8,000 exported functions (many_symbols.py)
 # The long placeholder directory does not exist; the programs find their
 # library through $ORIGIN/lib.
 set -euo pipefail
@@ -58,3 +60,22 @@ mkdir -p "$out/s390x"
 s390x-linux-gnu-gcc "${cflags[@]}" -fPIC -shared -nostdlib -Wl,--hash-style=sysv \
   -Wl,--version-script="$here/sysv.map" -o "$out/s390x/libsysv.so" "$here/sysv.c"
 "$here/no_sections.py" "$out/s390x/libsysv.so" "$out/s390x/libsysv-nosections.so"
+
+# Files on which the writer once wrote a wrong result (edge_cases.py).
+if ! command -v i686-linux-gnu-gcc >/dev/null; then
+  echo "testdata/patch/build.sh: i686-linux-gnu-gcc not found: install the Debian package gcc-i686-linux-gnu" >&2
+  exit 1
+fi
+mkdir -p "$out/edge/base"
+i686-linux-gnu-gcc -O1 -fPIC -shared -Wl,-soname,libgreet.so.1 -Wl,--version-script="$here/../arch/libgreet.map" \
+  -o "$out/edge/base/libgreet.so.1" "$here/../arch/libgreet.c"
+i686-linux-gnu-gcc -O1 -fno-pie -no-pie -o "$out/edge/base/prog-i686" "$here/../arch/hello.c" "$out/edge/base/libgreet.so.1" \
+  -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN'
+gcc "${cflags[@]}" -fPIC -shared -nostdlib -o "$out/edge/base/libempty.so" "$here/empty.c"
+"$here/edge_cases.py" "$out/edge" "$out/prog-runpath" "$out/prog-nopie" "$out/edge/base/prog-i686" \
+  "$out/edge/base/libempty.so"
+
+# A library with 8,000 exported functions (many_symbols.py).
+python3 "$here/many_symbols.py" "$out/many.c" 8000
+gcc -O0 -g0 -fPIC -shared -Wl,-soname,libmany.so.1 -o "$out/lib/libmany.so.1" "$out/many.c"
+rm "$out/many.c"

@@ -149,6 +149,52 @@ TEST(BadInput, BadFilesAmongGoodOnesAreReportedOneLineEach) {
   EXPECT_EQ(out[0]["path"], good);
 }
 
+// An edit validates what it reads exactly as inspect does: every file
+// inspect refuses is refused by `shelf patch` too, with one line naming the
+// file (never a temporary file of shelf's), exit 3, and not a byte changed.
+// (An interpreter offset past its segment used to be refused by inspect
+// and --print-interpreter but edited by --set-rpath, the result naming
+// `_finalize` as its interpreter.)
+TEST(BadInput, EditsRefuseEveryFileInspectRefuses) {
+  std::string dir = test::make_temp_dir("bad-edits");
+  size_t tried = 0;
+  // One class per byte order keeps the run short under ASan (every edit
+  // goes through the same input check, so the other bases add nothing).
+  auto chosen = [](const std::string& name) {
+    return name.find("--") == std::string::npos || name.starts_with("prog-x86_64--") ||
+           name.starts_with("lib-x86_64.so--") || name.starts_with("base-ppc32be--") ||
+           name.starts_with("prog-s390x--");
+  };
+  for (const BadFile& bad : manifest()) {
+    std::string source = bad_dir() + "/" + bad.name;
+    if (!fs::is_regular_file(source) || !chosen(bad.name)) continue;
+    std::string copy = dir + "/" + bad.name;
+    fs::copy_file(source, copy, fs::copy_options::overwrite_existing);
+    std::ifstream in(copy, std::ios::binary);
+    std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::vector<std::string>> edits{{"--set-rpath", "/x"}};
+    if (bad.name.starts_with("prog-x86_64--")) edits.push_back({"--set-os-abi", "linux"});  // touches no table
+    for (const std::vector<std::string>& edit : edits) {
+      std::vector<std::string> argv{"timeout", "60", test::shelf_bin(), "patch"};
+      argv.insert(argv.end(), edit.begin(), edit.end());
+      argv.push_back(copy);
+      test::RunResult r = test::run(argv);
+      SCOPED_TRACE(bad.name + " " + edit[0] + "\nstderr: " + r.err);
+      EXPECT_EQ(r.status, 3);
+      std::vector<std::string> lines = test::lines(r.err);
+      ASSERT_EQ(lines.size(), 1u);
+      EXPECT_EQ(lines[0].rfind("shelf: " + copy + ": ", 0), 0u);
+      EXPECT_EQ(lines[0].find(".shelf-"), std::string::npos) << "names a temporary file";
+      std::ifstream again(copy, std::ios::binary);
+      EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()), before);
+    }
+    ++tried;
+  }
+  EXPECT_GE(tried, 60u);
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".shelf-"), std::string::npos) << "left behind: " << e.path();
+}
+
 // A missing file is bad input too, with the system's reason.
 TEST(BadInput, MissingFileIsOneLineAndExit3) {
   std::string path = bad_dir() + "/no-such-file";

@@ -4,6 +4,9 @@
 // and exit 3 (patchelf's 1 under the patchelf name).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 #include "../patch/patch_support.h"
 #include "special_files.h"
 #include "support/paths.h"
@@ -42,6 +45,42 @@ TEST(SpecialInputs, FifosAndDevicesAreRefusedWithoutWaiting) {
   }
   EXPECT_EQ(file_type(dir + "/out"), "missing");
   EXPECT_EQ(leftovers(dir), "");
+}
+
+// Files read on the way (argument files, symbol maps, icons, recipes and
+// their sources) follow the same rule.
+TEST(SpecialInputs, FilesReadOnTheWayAreRefusedWithoutWaiting) {
+  std::string dir = make_temp_dir("in-special-way");
+  std::string fifo = make_fifo(dir, "fifo");
+  std::string prog = copy_file(patch_fixture("prog-runpath"), dir, "prog");
+  std::string recipe = dir + "/source-fifo.toml";
+  {
+    std::ofstream out(recipe);
+    out << "name = \"x\"\nversion = \"1\"\n[[source]]\npath = \"fifo\"\nsha256 = \"" << std::string(64, '0')
+        << "\"\nunpack = \"none\"\n";
+  }
+  std::map<std::string, std::string> store{{"SHELF_STORE", dir + "/store"}, {"SHELF_STATE", dir + "/state"}};
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+  };
+  for (const Case& c : {Case{{"patch", "--set-rpath", "@" + fifo, prog}, 2},
+                        Case{{"patch", "--rename-dynamic-symbols", fifo, prog}, 2},
+                        Case{{"desktop", "--out", dir + "/x.desktop", "--name", "X", "--exec", "true", "--icon-file",
+                              fifo, "--icon-prefix", dir},
+                             3},
+                        Case{{"wrap", "/bin/true", dir + "/w", "--prefix-contents", "A", ":", fifo}, 3},
+                        Case{{"build", fifo}, 3},
+                        Case{{"build", recipe}, 3}}) {
+    std::vector<std::string> argv{"timeout", "30", shelf_bin()};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    RunResult r = run(argv, store);
+    ASSERT_NE(r.status, 124) << c.args[0] << " " << c.args[1] << " waited on the FIFO";
+    EXPECT_EQ(r.status, c.status) << c.args[0] << " " << c.args[1] << ": " << r.err;
+    EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("fifo"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(file_type(fifo), "fifo");
 }
 
 }  // namespace

@@ -3,7 +3,13 @@
 // patchelf's whole command line (options in any order, several files,
 // `@file` arguments); the front end also keeps patchelf's exit status 1 for
 // every failure, so build scripts switch without edits.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -26,6 +32,25 @@ namespace {
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A failure reported in patchelf's own words (printed `patchelf: MSG`):
+// under the patchelf name, scripts match the texts of unreadable argument
+// files and input files.
+struct PatchelfFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// patchelf's reading of a file, step by step, in its words: "getting info
+// about 'F'" (stat), "opening 'F'", "reading 'F'" (a directory).
+std::optional<std::string> patchelf_read_failure(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return "getting info about '" + file + "': " + std::strerror(errno);
+  int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return "opening '" + file + "': " + std::strerror(errno);
+  ::close(fd);
+  if (S_ISDIR(st.st_mode)) return "reading '" + file + "': " + std::strerror(EISDIR);
+  return std::nullopt;
+}
 
 struct PatchCommand {
   patch::EditPlan plan;
@@ -71,8 +96,10 @@ constexpr const char* kSyntax =
     "  FILENAME...\n";
 
 // patchelf reads an argument of the form @FILE from FILE, verbatim.
-std::string resolve_argument(const std::string& arg) {
+std::string resolve_argument(const std::string& arg, bool patchelf_mode) {
   if (arg.empty() || arg[0] != '@') return arg;
+  if (patchelf_mode)
+    if (std::optional<std::string> failure = patchelf_read_failure(arg.substr(1))) throw PatchelfFailure(*failure);
   try {
     return base::read_whole_file(arg.substr(1));  // never blocks on a FIFO
   } catch (const base::Error& e) {
@@ -87,7 +114,7 @@ std::vector<std::string> split_colons(const std::string& text) {
   return out;
 }
 
-PatchCommand parse(const std::vector<std::string>& args) {
+PatchCommand parse(const std::vector<std::string>& args, bool patchelf_mode) {
   PatchCommand cmd;
   patch::EditPlan& plan = cmd.plan;
   bool set_rpath = false, add_rpath = false;
@@ -96,7 +123,7 @@ PatchCommand parse(const std::vector<std::string>& args) {
     const std::string& arg = args[i];
     auto value = [&]() -> std::string {
       if (++i == args.size()) throw UsageError("missing argument to " + arg);
-      return resolve_argument(args[i]);
+      return resolve_argument(args[i], patchelf_mode);
     };
     if (arg == "--set-interpreter" || arg == "--interpreter") {
       plan.interpreter = value();
@@ -209,8 +236,15 @@ PatchCommand parse(const std::vector<std::string>& args) {
 
 // Prints, then edits, each file in turn; stops at the first failure as
 // patchelf does. Returns the status after printing the one-line error.
-int run_files(const PatchCommand& cmd) {
+int run_files(const PatchCommand& cmd, bool patchelf_mode) {
   for (const std::string& file : cmd.files) {
+    if (patchelf_mode) {
+      if (std::optional<std::string> failure = patchelf_read_failure(file)) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "patchelf: %s\n", failure->c_str());
+        return 1;
+      }
+    }
     try {
       if (cmd.print.any()) {
         std::string out;
@@ -252,10 +286,13 @@ int run(const std::string& program, const std::vector<std::string>& args, bool p
   }
   PatchCommand cmd;
   try {
-    cmd = parse(args);
+    cmd = parse(args, patchelf_mode);
   } catch (const UsageError& e) {
     print_error(e.what());
     return usage_status;
+  } catch (const PatchelfFailure& e) {
+    std::fprintf(stderr, "patchelf: %s\n", e.what());
+    return 1;
   }
   if (cmd.help) {
     std::printf("syntax: %s\n%s", program.c_str(), kSyntax);
@@ -265,7 +302,7 @@ int run(const std::string& program, const std::vector<std::string>& args, bool p
     std::printf("shelf %s (patchelf-compatible)\n", SHELF_VERSION);
     return kOk;
   }
-  int status = run_files(cmd);
+  int status = run_files(cmd, patchelf_mode);
   return patchelf_mode && status != kOk ? 1 : status;  // patchelf exits 1 on any failure
 }
 

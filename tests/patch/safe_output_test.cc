@@ -186,6 +186,43 @@ TEST(PatchOutput, PatchelfNameAndArgumentFiles) {
   EXPECT_EQ(run({"patchelf", "--print-rpath", ours, second}).out, "/multi\n/multi\n");
 }
 
+// Under the patchelf name, unreadable inputs and argument files are
+// reported in patchelf's words (scripts match them): the same stderr and
+// status as Debian's patchelf. `shelf patch` keeps its own one-line format.
+TEST(PatchOutput, PatchelfWordingForUnreadableFiles) {
+  if (!require_tool("patchelf", "patchelf") || !require_tool("setpriv", "util-linux")) return;
+  std::string dir = make_temp_dir("patchelf-words");
+  ASSERT_EQ(chmod(dir.c_str(), 0755), 0);
+  std::string prog = copy_file(patch_fixture("prog-runpath"), dir, "prog");
+  std::string closed = copy_file(patch_fixture("prog-runpath"), dir, "closed");
+  ASSERT_EQ(chmod(closed.c_str(), 0), 0);
+  std::string ours = dir + "/shelf";
+  fs::copy_file(shelf_bin(), ours);
+  ASSERT_EQ(chmod(ours.c_str(), 0755), 0);
+  std::vector<std::string> nobody{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  struct Case {
+    std::vector<std::string> args;
+    bool as_nobody;
+  };
+  for (const Case& c : {Case{{"--print-rpath", dir + "/missing"}, false}, Case{{"--print-rpath", dir}, false},
+                        Case{{"--set-rpath", "@" + dir + "/missing", prog}, false},
+                        Case{{"--print-rpath", closed}, true}}) {
+    std::vector<std::string> theirs = c.as_nobody ? nobody : std::vector<std::string>{};
+    std::vector<std::string> mine = theirs;
+    theirs.push_back("patchelf");
+    mine.insert(mine.end(), {ours, "patchelf"});
+    theirs.insert(theirs.end(), c.args.begin(), c.args.end());
+    mine.insert(mine.end(), c.args.begin(), c.args.end());
+    RunResult want = run(theirs), got = run(mine);
+    EXPECT_EQ(got.err, want.err) << c.args[1];
+    EXPECT_EQ(got.status, want.status) << c.args[1];
+    EXPECT_EQ(got.status, 1);
+  }
+  RunResult own = shelf({"patch", "--print-rpath", dir + "/missing"});
+  EXPECT_EQ(own.err, "shelf: " + dir + "/missing: No such file or directory\n");
+  EXPECT_EQ(own.status, 3);
+}
+
 // `cmake --install` puts shelf and a lean `patchelf` program in bin/; the
 // installed patchelf answers as Debian's does and edits as it does.
 TEST(PatchOutput, InstalledPatchelfIsShelfsFrontEnd) {

@@ -133,6 +133,25 @@ void launcher_start(long* sp) {
 }
 )";
 
+// The launcher's memory starts on the stack, sized to what the stack limit
+// leaves: a limit a libc program lives with is enough for it too.
+TEST(WrapLauncher, RunsUnderASmallStackLimit) {
+  std::string dir = make_temp_dir("wrap-launcher-stack");
+  std::ofstream(dir + "/envdump.c") << kEnvDump;
+  RunResult built = build_freestanding("gcc", {dir + "/envdump.c"}, dir + "/envdump");
+  ASSERT_EQ(built.status, 0) << built.err;
+  std::string w = dir + "/w";
+  make_wrapper(Kind::binary, dir + "/envdump", w, {"--set", "T_SET", "y", "--prefix", "T_P", ":", "/a:/b:/c"});
+  for (const char* limit : {"16", "12"}) {
+    // Ten runs: the kernel places the stack at a random offset each time.
+    for (int i = 0; i < 10; ++i) {
+      RunResult r = run({"bash", "-c", std::string("ulimit -s ") + limit + " && exec -c \"$0\"", w});
+      ASSERT_EQ(r.status, 0) << "ulimit -s " << limit << ": " << r.err;
+      EXPECT_EQ(lines(r.out), (std::vector<std::string>{"T_SET=y", "T_P=/a:/b:/c"}));
+    }
+  }
+}
+
 // The glibc-linked launcher's start-up dropped LD_PRELOAD and the other
 // UNSECURE_ENVVARS when it ran set-user-ID (AT_SECURE); the freestanding
 // one does the same, and only then.

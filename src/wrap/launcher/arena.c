@@ -10,9 +10,21 @@ size_t arena_add(const struct context* c, size_t a, size_t b) {
   return a + b;
 }
 
-void* arena_alloc(struct context* c, size_t n) {
+static size_t rounded(const struct context* c, size_t n) {
   if (n == 0) n = 1;
-  n = arena_add(c, n, ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+  return arena_add(c, n, ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+void arena_release_last(struct context* c, const void* p, size_t n) {
+  n = rounded(c, n);
+  if ((const unsigned char*)p + n == c->free) {
+    c->free -= n;
+    c->left += n;
+  }
+}
+
+void* arena_alloc(struct context* c, size_t n) {
+  n = rounded(c, n);
   if (n > c->left) {
     size_t block = n > MIN_BLOCK ? n : MIN_BLOCK;
     unsigned char* p = sys_map(block);

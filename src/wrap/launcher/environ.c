@@ -39,6 +39,13 @@ int env_set(struct context* c, struct environ* env, const char* name, const char
   while (i < env->count && !value_of(env->entries[i], name, len)) ++i;
   if (i < env->count && !replace) return 0;
   size_t vlen = text_len(value);
+  /* A variable set again (each component of a --prefix) gets its new
+   * entry where the old one was, when the old one is ours and on top. */
+  if (i < env->count) {
+    char* old = env->entries[i];
+    size_t old_size = text_len(old) + 1;
+    if (value < old || value >= old + old_size) arena_release_last(c, old, old_size);
+  }
   char* entry = arena_alloc(c, arena_add(c, arena_add(c, len, vlen), 2));
   memcpy(entry, name, len);
   entry[len] = '=';

@@ -5,7 +5,7 @@
  * Freestanding: no libc, its own _start, system calls made directly
  * (arch.h). A libc's start-up (relocations, TLS, stdio, locale) was most
  * of what a wrapper cost on top of the program it starts; this one makes
- * five system calls before execve. Static with no interpreter, so it
+ * six system calls before execve. Static with no interpreter, so it
  * also runs where no libc is visible (a bubblewrap sandbox with only the
  * store). Behaves as the glibc-linked launcher it replaces: same steps,
  * same environment rules (environ.h), same messages and exit statuses.
@@ -37,6 +37,7 @@ static int run(struct context* c, int argc, char** argv, char** envp, const unsi
 
   if (argc == 2 && text_eq(argv[1], SHELF_WRAPPER_SHOW_OPTION)) return show_configuration(steps, n);
 
+  c->scratch_growth = list_value_growth(c, steps, n);
   /* Each step adds at most one variable. */
   struct environ env;
   env_init(c, &env, envp, n);
@@ -112,11 +113,29 @@ static int run(struct context* c, int argc, char** argv, char** envp, const unsi
   return e == ENOENT ? 127 : 126;
 }
 
-/* Enough for a wrapper with a few flags and an ordinary environment (the
- * benchmark's needs 1.2 KB); more comes from mmap. Kept small because it
- * is on the stack: the launcher must run under a stack limit as low as a
- * static glibc program's (12 KB, `ulimit -s 12`). */
-#define FIRST_BLOCK 4096u
+/* The first memory block is on the stack: only the pages used cost
+ * anything (the benchmark's wrapper uses 1.2 KB, eight Nix-style
+ * --prefix PATH components 3 KB), while a block from mmap costs a new
+ * mapping (~0.15 ms a launch on the development machine). It takes what
+ * the stack limit leaves, up to MAX_FIRST_BLOCK, so the launcher runs
+ * under any limit a libc program runs under; with no room (or no way to
+ * tell) everything comes from mmap. */
+#define MAX_FIRST_BLOCK (64u * 1024u)
+/* Left for the launcher's own frames below the block (they use ~1.5 KB). */
+#define FRAME_MARGIN (4u * 1024u)
+
+static size_t first_block_size(const long* sp, const unsigned long* auxv) {
+  /* The kernel copies the program's path (AT_EXECFN) first, at the top
+   * of the stack: from there down to sp is what the stack already uses. */
+  const char* execfn = (const char*)auxv_value(auxv, AT_EXECFN);
+  unsigned long limit = sys_stack_limit();
+  if (!execfn || !limit) return 0;
+  unsigned long top = ((unsigned long)(execfn + text_len(execfn)) + 4096) & ~4095ul;
+  unsigned long used = top - (unsigned long)sp;
+  if (limit <= used + FRAME_MARGIN) return 0;
+  unsigned long room = limit - used - FRAME_MARGIN;
+  return room < MAX_FIRST_BLOCK ? room : MAX_FIRST_BLOCK;
+}
 
 /* Called by _start with the initial stack: argc, argv[], NULL, envp[],
  * NULL, auxv pairs. */
@@ -127,7 +146,10 @@ void launcher_start(long* sp) {
   char** envp = argv + argc + 1;
   char** end = envp;
   while (*end) ++end;
-  unsigned char first_block[FIRST_BLOCK] __attribute__((aligned(ARENA_ALIGN)));
-  struct context c = {argc > 0 && argv[0] ? argv[0] : "shelf-wrapper", first_block, sizeof first_block};
-  sys_exit(run(&c, argc, argv, envp, (const unsigned long*)(end + 1)));
+  const unsigned long* auxv = (const unsigned long*)(end + 1);
+  size_t size = first_block_size(sp, auxv);
+  unsigned char block[size + ARENA_ALIGN];
+  unsigned char* aligned = block + (-(unsigned long)block & (ARENA_ALIGN - 1));
+  struct context c = {argc > 0 && argv[0] ? argv[0] : "shelf-wrapper", aligned, size, NULL, 0, 0};
+  sys_exit(run(&c, argc, argv, envp, auxv));
 }

@@ -8,6 +8,7 @@
 #include <linux/mman.h>
 #include <linux/auxvec.h>
 #include <linux/fcntl.h>
+#include <linux/resource.h>
 #include <linux/uio.h>
 #include <stddef.h>
 
@@ -49,6 +50,15 @@ static inline long sys_write(int fd, const void* buf, size_t n) {
 
 static inline long sys_writev(int fd, const struct iovec* iov, int count) {
   return arch_syscall(__NR_writev, fd, (long)iov, count, 0, 0, 0);
+}
+
+/* The soft limit on the stack's size (RLIMIT_STACK), or 0 when unknown. */
+static inline unsigned long sys_stack_limit(void) {
+  struct {
+    unsigned long long cur, max;
+  } limit;
+  if (arch_syscall(__NR_prlimit64, 0, RLIMIT_STACK, 0, (long)&limit, 0, 0) < 0) return 0;
+  return limit.cur > (unsigned long)-1 ? (unsigned long)-1 : (unsigned long)limit.cur;
 }
 
 /* Fresh zeroed memory, or NULL. */

@@ -84,6 +84,23 @@ UniqueFd walk_beneath(int root, const std::string& resolved, int flags, mode_t m
   return UniqueFd(::openat(at, parts.back().c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode));
 }
 
+// The names in the open directory `dir` (not taken over), without "." and
+// "..", sorted.
+std::vector<std::string> names_in(int dir, const std::string& subject) {
+  int listing = ::dup(dir);  // fdopendir takes its descriptor over
+  DIR* d = listing >= 0 ? fdopendir(listing) : nullptr;
+  if (!d) {
+    if (listing >= 0) ::close(listing);
+    throw system_error(subject, "cannot list the directory", errno);
+  }
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // rm -rf of `name` in `dir`, never following a link.
 void remove_at(int dir, const std::string& name, const std::string& subject) {
   struct stat st {};
@@ -100,17 +117,7 @@ void remove_at(int dir, const std::string& name, const std::string& subject) {
     sub.reset(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!sub) throw system_error(subject, "cannot open the directory", errno);
   if ((st.st_mode & 0700) != 0700) (void)fchmod(sub.get(), (st.st_mode & 07777) | 0700);
-  int listing = ::dup(sub.get());
-  DIR* d = listing >= 0 ? fdopendir(listing) : nullptr;
-  if (!d) {
-    if (listing >= 0) ::close(listing);
-    throw system_error(subject, "cannot list the directory", errno);
-  }
-  std::vector<std::string> names;
-  while (dirent* e = readdir(d))
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
-  closedir(d);
-  for (const std::string& n : names) remove_at(sub.get(), n, subject + "/" + n);
+  for (const std::string& n : names_in(sub.get(), subject)) remove_at(sub.get(), n, subject + "/" + n);
   if (unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
     throw system_error(subject, "cannot remove the directory", errno);
 }
@@ -162,18 +169,7 @@ void copy_at(int from_dir, const std::string& from_name, int to_dir, const std::
     UniqueFd src(::openat(from_dir, from_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     UniqueFd dst(::openat(to_dir, to_name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!src || !dst) throw system_error(subject, "cannot open the directory", errno);
-    int listing = ::dup(src.get());
-    DIR* d = listing >= 0 ? fdopendir(listing) : nullptr;
-    if (!d) {
-      if (listing >= 0) ::close(listing);
-      throw system_error(subject, "cannot list the directory", errno);
-    }
-    std::vector<std::string> names;
-    while (dirent* e = readdir(d))
-      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
-    closedir(d);
-    std::sort(names.begin(), names.end());
-    for (const std::string& n : names) {
+    for (const std::string& n : names_in(src.get(), subject)) {
       if (fstatat(dst.get(), n.c_str(), &there, AT_SYMLINK_NOFOLLOW) == 0) {
         struct stat mine {};
         if (fstatat(src.get(), n.c_str(), &mine, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(mine.st_mode) ||
@@ -419,15 +415,7 @@ void Tree::write_file(const std::string& rel, std::string_view bytes, mode_t mod
 
 std::vector<std::string> Tree::list(const std::string& rel) const {
   UniqueFd fd = open(rel, O_RDONLY | O_DIRECTORY);
-  DIR* d = fdopendir(fd.get());
-  if (!d) throw system_error(display(rel), "cannot list the directory", errno);
-  fd.release();  // closedir closes it
-  std::vector<std::string> names;
-  while (dirent* e = readdir(d))
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
+  return names_in(fd.get(), display(rel));
 }
 
 std::vector<std::string> Tree::glob(const std::string& pattern) const {

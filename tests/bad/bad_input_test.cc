@@ -204,3 +204,16 @@ TEST(BadInput, MissingFileIsOneLineAndExit3) {
 }
 
 }  // namespace
+
+namespace {
+
+// A file name can hold any byte but '/' and NUL: a newline or an escape
+// sequence in it must not split the error line or reach the terminal.
+TEST(BadInput, ControlBytesInANameAreEscapedOnTheErrorLine) {
+  std::string path = bad_dir() + "/no\nsuch\x1b[2Jfile\x7f";
+  test::RunResult r = inspect({path});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.err, "shelf: " + bad_dir() + "/no\\nsuch\\x1b[2Jfile\\x7f: No such file or directory\n");
+}
+
+}  // namespace

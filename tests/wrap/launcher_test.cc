@@ -144,6 +144,18 @@ TEST(WrapLauncher, TargetThatCannotRunGivesOneLine) {
   EXPECT_EQ(denied.status, 126) << denied.err;
   expect_one_line(denied, dir + "/w", "not executable");
   EXPECT_NE(denied.err.find("cannot execute " + dir + "/prog: Permission denied"), std::string::npos) << denied.err;
+  // A name holding a newline and an escape byte still gives one line,
+  // with the bytes shown as C escapes (as shelf's own errors show them).
+  const std::string odd = dir + "/odd\nname\x1b[31m";
+  fs::copy_file(printargs(), odd);
+  make_wrapper(Kind::binary, odd, dir + "/o", {});
+  fs::permissions(odd, fs::perms::owner_read | fs::perms::owner_write);
+  RunResult escaped = run({dir + "/o"});
+  EXPECT_EQ(escaped.status, 126) << escaped.err;
+  expect_one_line(escaped, dir + "/o", "odd name");
+  EXPECT_NE(escaped.err.find("cannot execute " + dir + "/odd\\nname\\x1b[31m: Permission denied"),
+            std::string::npos)
+      << escaped.err;
   fs::remove(dir + "/prog");
   RunResult missing = run({dir + "/w"});
   EXPECT_EQ(missing.status, 127) << missing.err;

@@ -41,6 +41,19 @@ Error::Kind kind_of_errno(int err) {
   }
 }
 
+WriteError::WriteError(Step step, const std::string& subject, const std::string& what, int err)
+    : Error(kind_of_errno(err), subject, what.empty() ? std::strerror(err) : what + ": " + std::strerror(err)),
+      step_(step),
+      err_(err) {}
+
+const char* WriteError::step_name() const {
+  switch (step_) {
+    case Step::open: return "open";
+    case Step::write: return "write";
+    default: return "close";
+  }
+}
+
 Error system_error(const std::string& subject, const std::string& what, int err) {
   return Error(kind_of_errno(err), subject, what.empty() ? std::strerror(err) : what + ": " + std::strerror(err));
 }

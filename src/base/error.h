@@ -37,6 +37,24 @@ class Error : public std::runtime_error {
   std::optional<uint64_t> offset_;
 };
 
+// A system call that failed while an output was written, with the step it
+// failed in: opening (or creating) the file, writing its bytes, or closing
+// it (sync, mode, rename). The patchelf front end reports these in
+// patchelf's words, "open: REASON", "write: REASON", "close: REASON".
+class WriteError : public Error {
+ public:
+  enum class Step { open, write, close };
+  WriteError(Step step, const std::string& subject, const std::string& what, int err);
+
+  Step step() const { return step_; }
+  int err() const { return err_; }
+  const char* step_name() const;
+
+ private:
+  Step step_;
+  int err_;
+};
+
 // The kind a failed system call's errno stands for.
 Error::Kind kind_of_errno(int err);
 

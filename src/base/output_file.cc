@@ -29,15 +29,15 @@ UniqueFd open_stream(const std::string& named, const std::string& path, const st
   if (!fd) {
     if (errno == ENXIO && S_ISFIFO(seen.st_mode))
       refuse(named, "is a FIFO that nobody reads; not written (start the reader first)");
-    throw system_error(named, "cannot open for writing", errno);
+    throw WriteError(WriteError::Step::open, named, "cannot open for writing", errno);
   }
   struct stat now {};
-  if (fstat(fd.get(), &now) != 0) throw system_error(named, "cannot stat", errno);
+  if (fstat(fd.get(), &now) != 0) throw WriteError(WriteError::Step::open, named, "cannot stat", errno);
   if (now.st_dev != seen.st_dev || now.st_ino != seen.st_ino || (now.st_mode & S_IFMT) != (seen.st_mode & S_IFMT))
     refuse(named, "changed while it was opened");
   int flags = fcntl(fd.get(), F_GETFL);
   if (flags < 0 || fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0)
-    throw system_error(named, "cannot set up for writing", errno);
+    throw WriteError(WriteError::Step::open, named, "cannot set up for writing", errno);
   return fd;
 }
 
@@ -54,7 +54,7 @@ const char* type_name(mode_t mode) {
 // obstacle to replacing it by rename.
 void require_write_access(const std::string& named, const std::string& path) {
   if (faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) == 0 || errno == ETXTBSY) return;
-  throw system_error(named, "cannot write", errno);
+  throw WriteError(WriteError::Step::open, named, "cannot write", errno);
 }
 
 }  // namespace
@@ -70,13 +70,13 @@ OutputTarget OutputTarget::open(const std::string& named) {
     struct stat link {};
     if (err == ENOENT && ::lstat(named.c_str(), &link) == 0)
       refuse(named, "is a symbolic link to a file that does not exist");
-    if (err != ENOENT) throw system_error(named, "cannot look at the output", err);
+    if (err != ENOENT) throw WriteError(WriteError::Step::open, named, "cannot look at the output", err);
     out.kind_ = Kind::absent;
     return out;
   }
   std::error_code ec;
   fs::path real = fs::canonical(named, ec);
-  if (ec) throw system_error(named, "cannot resolve the path", ec.value());
+  if (ec) throw WriteError(WriteError::Step::open, named, "cannot resolve the path", ec.value());
   out.path_ = real.string();
   out.status_ = st;
   if (S_ISREG(st.st_mode)) {
@@ -103,8 +103,8 @@ void write_all(int fd, std::span<const uint8_t> bytes, const std::string& subjec
       (void)poll(&p, 1, -1);
       continue;
     }
-    if (n < 0) throw system_error(subject, "cannot write", errno);
-    if (n == 0) throw system_error(subject, "cannot write", EIO);
+    if (n < 0) throw WriteError(WriteError::Step::write, subject, "cannot write", errno);
+    if (n == 0) throw WriteError(WriteError::Step::write, subject, "cannot write", EIO);
     at += n;
     left -= static_cast<size_t>(n);
   }
@@ -115,7 +115,7 @@ ReplacementFile::ReplacementFile(const std::string& target) : display_(target) {
   fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
   name_ = t.filename().string();
   dir_.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_) throw system_error(target, "cannot open the directory " + dir.string(), errno);
+  if (!dir_) throw WriteError(WriteError::Step::open, target, "cannot open the directory " + dir.string(), errno);
   create();
 }
 
@@ -136,7 +136,7 @@ void ReplacementFile::create() {
     fd_.reset(::openat(dir_.get(), temp_name_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd_ || errno != EEXIST) break;
   }
-  if (!fd_) throw system_error(display_, "cannot create a temporary file beside it", errno);
+  if (!fd_) throw WriteError(WriteError::Step::open, display_, "cannot create a temporary file beside it", errno);
 }
 
 ReplacementFile::~ReplacementFile() {
@@ -158,7 +158,7 @@ UniqueFd ReplacementFile::reopen() const {
 void ReplacementFile::close() {
   if (!fd_) return;
   int rc = ::close(fd_.release());
-  if (rc != 0) throw system_error(display_, "cannot write " + display_path(), errno);
+  if (rc != 0) throw WriteError(WriteError::Step::close, display_, "cannot write " + display_path(), errno);
 }
 
 void ReplacementFile::commit() {
@@ -168,7 +168,7 @@ void ReplacementFile::commit() {
       !S_ISLNK(st.st_mode))
     refuse(display_, std::string(type_name(st.st_mode)) + "; it is not replaced");
   if (::renameat(dir_.get(), temp_name_.c_str(), dir_.get(), name_.c_str()) != 0)
-    throw system_error(display_, "cannot replace", errno);
+    throw WriteError(WriteError::Step::close, display_, "cannot replace", errno);
   committed_ = true;
 }
 
@@ -181,10 +181,10 @@ void write_output(const std::string& named, std::string_view bytes, mode_t mode)
   }
   ReplacementFile file(out.path());
   write_all(file.fd(), data, named);
-  if (fchmod(file.fd(), mode) != 0) throw system_error(named, "cannot set the mode", errno);
+  if (fchmod(file.fd(), mode) != 0) throw WriteError(WriteError::Step::close, named, "cannot set the mode", errno);
   if (out.kind() == OutputTarget::Kind::regular &&
       fchown(file.fd(), out.status().st_uid, out.status().st_gid) != 0 && errno != EPERM)
-    throw system_error(named, "cannot keep the owner", errno);
+    throw WriteError(WriteError::Step::close, named, "cannot keep the owner", errno);
   file.commit();
 }
 

@@ -88,6 +88,7 @@ constexpr const char* kSyntax =
     "  [--clear-execstack]\n"
     "  [--set-execstack]\n"
     "  [--rename-dynamic-symbols NAME_MAP_FILE]\tRenames dynamic symbols. The map file should contain two symbols (old_name new_name) per line\n"
+    "  [--build-resolution-cache]\tRecords where each NEEDED library resolves against the run path (.note.nixos.ldcache)\n"
     "  [--output FILE]\n"
     "  [--in-place]\t\tRewrite the file's own inode (keeps hard links)\n"
     "  [--sync]\t\tWait until the result is on disk (fsync) before exiting\n"
@@ -183,6 +184,8 @@ PatchCommand parse(const std::vector<std::string>& args, bool patchelf_mode) {
       plan.no_default_lib = true;
     } else if (arg == "--add-debug-tag") {
       plan.add_debug_tag = true;
+    } else if (arg == "--build-resolution-cache") {
+      plan.build_resolution_cache = true;
     } else if (arg == "--rename-dynamic-symbols") {
       if (++i == args.size()) throw UsageError("missing argument to " + arg);
       const std::string& map_file = args[i];
@@ -229,6 +232,8 @@ PatchCommand parse(const std::vector<std::string>& args, bool patchelf_mode) {
   }
   if (cmd.help || cmd.version) return cmd;
   if (cmd.files.empty()) throw UsageError("missing filename");
+  if (plan.force_rpath && plan.build_resolution_cache)
+    throw UsageError("--build-resolution-cache cannot be combined with --force-rpath");
   if (cmd.options.output && cmd.files.size() != 1)
     throw UsageError("--output option only allowed with single input file");
   return cmd;
@@ -259,15 +264,30 @@ int run_files(const PatchCommand& cmd, bool patchelf_mode) {
       }
       if (!cmd.plan.empty() || cmd.options.output) {
         patch::PatchOutcome o = patch::patch_file(file, cmd.plan, cmd.options);
+        for (const std::string& w : o.warnings) {
+          if (patchelf_mode) std::fprintf(stderr, "warning: %s\n", w.c_str());
+          else print_error(file + ": warning: " + w);
+        }
         if (cmd.debug)
           std::fprintf(stderr, "shelf: %s: %s (%llu -> %llu bytes, %llu bytes changed in place)\n", file.c_str(),
                        o.written ? "written" : "unchanged, not written", (unsigned long long)o.size_before,
                        (unsigned long long)o.size_after, (unsigned long long)o.bytes_changed);
       }
+    } catch (const patch::PatchelfWordedError& e) {
+      std::fflush(stdout);
+      if (patchelf_mode) std::fprintf(stderr, "patchelf: %s\n", e.reason().c_str());
+      else print_error(e.what());
+      return kBadInput;
     } catch (const elf::Error& e) {
       std::fflush(stdout);
       print_error(e.what());
       return kBadInput;
+    } catch (const base::WriteError& e) {
+      std::fflush(stdout);
+      // patchelf: error("open") / error("write") / error("close").
+      if (patchelf_mode) std::fprintf(stderr, "patchelf: %s: %s\n", e.step_name(), std::strerror(e.err()));
+      else print_error(e.what());
+      return exit_status_of(e.kind());
     } catch (const base::Error& e) {
       std::fflush(stdout);
       print_error(e.what());
@@ -288,7 +308,9 @@ int run(const std::string& program, const std::vector<std::string>& args, bool p
   try {
     cmd = parse(args, patchelf_mode);
   } catch (const UsageError& e) {
-    print_error(e.what());
+    // patchelf's own usage errors read "patchelf: missing filename".
+    if (patchelf_mode) std::fprintf(stderr, "patchelf: %s\n", e.what());
+    else print_error(e.what());
     return usage_status;
   } catch (const PatchelfFailure& e) {
     std::fprintf(stderr, "patchelf: %s\n", e.what());

@@ -133,12 +133,32 @@ std::optional<std::string_view> ElfFile<E>::interpreter() const {
   return cstring(off, off + size, "PT_INTERP string");
 }
 
+// patchelf looks the table up by name; the type must say so too, so that a
+// stray section merely named ".dynamic" is not taken for one.
+template <typename E>
+const Shdr<E>* ElfFile<E>::dynamic_section() const {
+  for (const Shdr<E>& s : shdrs_)
+    if (s.sh_type == SHT_DYNAMIC && section_name(s) == ".dynamic") return &s;
+  return nullptr;
+}
+
 template <typename E>
 void ElfFile<E>::read_dynamic() {
-  const Phdr<E>* p = find_segment(PT_DYNAMIC);
-  if (!p) return;
-  uint64_t off = p->p_offset, size = p->p_filesz;
-  if (!fits(off, size, bytes_.size())) fail("PT_DYNAMIC extends past the end of the file", off);
+  uint64_t off = 0, size = 0;
+  if (const Phdr<E>* p = find_segment(PT_DYNAMIC)) {
+    off = p->p_offset;
+    size = p->p_filesz;
+    if (!fits(off, size, bytes_.size())) fail("PT_DYNAMIC extends past the end of the file", off);
+    dynamic_vaddr_ = p->p_vaddr;
+  } else if (const Shdr<E>* s = dynamic_section()) {
+    off = s->sh_offset;
+    size = s->sh_size;
+    if (!fits(off, size, bytes_.size())) fail("section .dynamic extends past the end of the file", off);
+    dynamic_vaddr_ = s->sh_addr;
+    dynamic_from_section_ = true;
+  } else {
+    return;
+  }
   dynamic_offset_ = off;
   dynamic_slots_ = size / sizeof(Dyn<E>);
   auto table = array_at<Dyn<E>>(off, dynamic_slots_, "dynamic table");
@@ -248,11 +268,24 @@ std::vector<VersionDef> ElfFile<E>::version_defs() const {
 }
 
 template <typename E>
-std::string_view ElfFile<E>::section_name(const Shdr<E>& shdr) const {
-  if (shdrs_.empty()) return {};
+uint64_t ElfFile<E>::section_name_index() const {
+  if (shdrs_.empty()) return 0;
   uint64_t idx = ehdr_->e_shstrndx;
   if (idx == SHN_XINDEX) idx = shdrs_[0].sh_link;
-  if (idx == SHN_UNDEF || idx >= shdrs_.size()) return {};
+  return idx < shdrs_.size() ? idx : 0;
+}
+
+template <typename E>
+std::optional<size_t> ElfFile<E>::find_section(std::string_view name) const {
+  for (size_t i = 1; i < shdrs_.size(); ++i)
+    if (section_name(shdrs_[i]) == name) return i;
+  return std::nullopt;
+}
+
+template <typename E>
+std::string_view ElfFile<E>::section_name(const Shdr<E>& shdr) const {
+  uint64_t idx = section_name_index();
+  if (idx == SHN_UNDEF) return {};
   const Shdr<E>& strtab = shdrs_[idx];
   uint64_t off = strtab.sh_offset, size = strtab.sh_size;
   if (!fits(off, size, bytes_.size())) fail("section name table extends past the end of the file", off);

@@ -7,6 +7,9 @@
 //
 // Dynamic data is found through PT_DYNAMIC and the PT_LOAD mapping, as the
 // loader finds it, so files without section headers (sstrip) read the same.
+// A file with a .dynamic section but no PT_DYNAMIC (a library linked with a
+// linker script whose PHDRS leave it out) is read through that section, as
+// patchelf reads it, instead of being taken for a static file.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +61,11 @@ class ElfFile {
   const Ehdr<E>& header() const { return *ehdr_; }
   std::span<const Phdr<E>> segments() const { return phdrs_; }
   std::span<const Shdr<E>> sections() const { return shdrs_; }
+  // Index of the section name table (e_shstrndx, or sh_link of section 0
+  // for SHN_XINDEX); 0 when there is none.
+  uint64_t section_name_index() const;
+  // Index of the first section named `name`, if any.
+  std::optional<size_t> find_section(std::string_view name) const;
 
   // Checked access to the file's bytes.
   template <typename T>
@@ -93,6 +101,11 @@ class ElfFile {
   const std::vector<DynEntry>& dynamic_entries() const { return dyn_; }
   // Number of entry slots PT_DYNAMIC has room for (DT_NULL padding included).
   uint64_t dynamic_slots() const { return dynamic_slots_; }
+  // Address of the dynamic table (PT_DYNAMIC's, or the .dynamic section's
+  // when there is no PT_DYNAMIC); 0 for static files.
+  uint64_t dynamic_vaddr() const { return dynamic_vaddr_; }
+  // True when the table was found through the section header only.
+  bool dynamic_from_section() const { return dynamic_from_section_; }
   std::optional<uint64_t> dynamic_value(uint64_t tag) const;
   std::vector<uint64_t> dynamic_values(uint64_t tag) const;
 
@@ -114,6 +127,7 @@ class ElfFile {
   void read_segments();
   void read_sections();
   void read_dynamic();
+  const Shdr<E>* dynamic_section() const;
 
   std::string name_;
   std::span<const uint8_t> bytes_;
@@ -122,6 +136,8 @@ class ElfFile {
   std::span<const Shdr<E>> shdrs_;
   std::optional<uint64_t> dynamic_offset_;
   uint64_t dynamic_slots_ = 0;
+  uint64_t dynamic_vaddr_ = 0;
+  bool dynamic_from_section_ = false;
   std::vector<DynEntry> dyn_;
   std::optional<uint64_t> strtab_off_;
   uint64_t strtab_size_ = 0;

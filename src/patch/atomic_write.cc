@@ -21,8 +21,12 @@ namespace shelf::patch {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& file, const std::string& what, int err) {
-  throw elf::Error(file, what + ": " + std::strerror(err));
+using Step = base::WriteError::Step;
+
+// A failed system call: the environment's fault (exit status 5), with the
+// step patchelf's front end names.
+[[noreturn]] void fail(const std::string& file, const std::string& what, int err, Step step = Step::write) {
+  throw base::WriteError(step, file, what, err);
 }
 
 void write_all(int fd, const uint8_t* data, uint64_t size, uint64_t offset, const std::string& what,
@@ -54,7 +58,7 @@ void copy_range(int from, int to, uint64_t size, const std::string& what, const 
   for (uint64_t at = static_cast<uint64_t>(in); at < size;) {
     ssize_t n = pread(from, buf.data(), std::min<uint64_t>(buf.size(), size - at), static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail(target, "cannot read the input", n < 0 ? errno : EIO);
+    if (n <= 0) fail(target, "cannot read the input", n < 0 ? errno : EIO, Step::open);
     write_all(to, buf.data(), static_cast<uint64_t>(n), at, what, target);
     at += static_cast<uint64_t>(n);
   }
@@ -103,9 +107,9 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
                  bool sync, TreeJournal* journal = nullptr) {
   std::vector<ByteRun> changed = write_runs(changed_runs);
   struct stat st {};
-  if (fstat(fd, &st) != 0) fail(target, "cannot stat", errno);
+  if (fstat(fd, &st) != 0) fail(target, "cannot stat", errno, Step::open);
   uint64_t old_size = image.input_size();
-  if (static_cast<uint64_t>(st.st_size) != old_size) fail(target, "the file changed while it was patched", EBUSY);
+  if (static_cast<uint64_t>(st.st_size) != old_size) fail(target, "the file changed while it was patched", EBUSY, Step::close);
   std::span<const uint8_t> result = image.bytes(), original = image.original();
   std::vector<std::vector<uint8_t>> saved;  // originals of the runs, to roll back
   for (const ByteRun& r : changed) saved.emplace_back(original.begin() + r.offset, original.begin() + r.offset + r.size);
@@ -122,7 +126,7 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
   base::UniqueFd journal_fd;
   if (journal) {
     journal_fd.reset(fcntl(fd, F_DUPFD_CLOEXEC, 0));
-    if (!journal_fd) fail(target, "cannot keep the file open to undo its edit", errno);
+    if (!journal_fd) fail(target, "cannot keep the file open to undo its edit", errno, Step::open);
   }
   size_t written = 0;
   try {
@@ -132,7 +136,7 @@ void patch_inode(int fd, const Image& image, const std::vector<ByteRun>& changed
                 target);
     if (image.size() < old_size && ftruncate(fd, static_cast<off_t>(image.size())) != 0)
       fail(target, "cannot truncate", errno);
-    if (sync && fsync(fd) != 0) fail(target, "cannot sync", errno);
+    if (sync && fsync(fd) != 0) fail(target, "cannot sync", errno, Step::close);
   } catch (...) {
     for (size_t i = 0; i < written; ++i)
       (void)!pwrite(fd, saved[i].data(), saved[i].size(), static_cast<off_t>(changed[i].offset));
@@ -168,14 +172,14 @@ void check_file(const base::ReplacementFile& temp, const std::string& target, co
 void write_copy(base::ReplacementFile& temp, const Image& image, const std::vector<ByteRun>& changed,
                 const OutputOptions& options, const std::string& target, const ResultCheck& check) {
   struct stat st {};
-  if (fstat(image.fd(), &st) != 0) fail(image.path(), "cannot stat", errno);
+  if (fstat(image.fd(), &st) != 0) fail(image.path(), "cannot stat", errno, Step::open);
   write_result(temp.fd(), image, changed, "the new copy", target);
-  if (options.sync && fsync(temp.fd()) != 0) fail(target, "cannot sync the new copy", errno);
-  if (fchmod(temp.fd(), st.st_mode & 07777) != 0) fail(target, "cannot set the mode of the new copy", errno);
+  if (options.sync && fsync(temp.fd()) != 0) fail(target, "cannot sync the new copy", errno, Step::close);
+  if (fchmod(temp.fd(), st.st_mode & 07777) != 0) fail(target, "cannot set the mode of the new copy", errno, Step::close);
   // Keeping the owner needs privileges; without them the file is ours, which
   // is what an unprivileged rewrite can do (and what patchelf does).
   if (fchown(temp.fd(), st.st_uid, st.st_gid) != 0 && errno != EPERM)
-    fail(target, "cannot set the owner of the new copy", errno);
+    fail(target, "cannot set the owner of the new copy", errno, Step::close);
   temp.close();
   check_file(temp, target, check);
 }
@@ -198,7 +202,7 @@ void write_atomically(const std::string& target_name, const Image& image, const 
   base::UniqueFd existing;
   if (options.keep_inode && out.kind() == base::OutputTarget::Kind::regular) {
     existing.reset(open(target.c_str(), O_RDWR | O_CLOEXEC));
-    if (!existing) fail(target, "cannot open for writing", errno);
+    if (!existing) fail(target, "cannot open for writing", errno, Step::open);
     if (same_file(existing.get(), image.fd())) {
       check(target, image.bytes());  // before any byte of the target changes
       patch_inode(existing.get(), image, changed, target, options.sync);
@@ -213,7 +217,7 @@ void write_atomically(const std::string& target_name, const Image& image, const 
     base::UniqueFd copy = temp.reopen();
     copy_range(copy.get(), existing.get(), image.size(), target, target);
     if (ftruncate(existing.get(), static_cast<off_t>(image.size())) != 0) fail(target, "cannot truncate", errno);
-    if (options.sync && fsync(existing.get()) != 0) fail(target, "cannot sync", errno);
+    if (options.sync && fsync(existing.get()) != 0) fail(target, "cannot sync", errno, Step::close);
     return;  // the temporary copy is removed by ReplacementFile
   }
   temp.commit();
@@ -223,7 +227,7 @@ bool write_in_tree(const base::Tree& tree, const std::string& resolved, const Im
                    const std::vector<ByteRun>& changed, const ResultCheck& check, const TreeWrite& how) {
   std::string name = tree.display(resolved);
   struct stat st {};
-  if (fstat(image.fd(), &st) != 0) fail(name, "cannot stat", errno);
+  if (fstat(image.fd(), &st) != 0) fail(name, "cannot stat", errno, Step::open);
   if (!how.copy && st.st_nlink <= std::max(how.links_in_tree, 1u)) {
     // The tree is the caller's: its bytes are changed where they are. A
     // running program (ETXTBSY) gets a new file instead.

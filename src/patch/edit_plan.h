@@ -45,13 +45,16 @@ struct EditPlan {
   std::set<std::string> clear_symbol_version;         // versym of these dynamic symbols -> global
   std::map<std::string, std::string> rename_symbols;  // dynamic symbol old -> new name
   std::optional<uint64_t> page_size;                  // alignment of a segment the writer adds
+  // Record each NEEDED library's resolution against the run path in a
+  // .note.nixos.ldcache note (resolution_cache.h), after every other edit.
+  bool build_resolution_cache = false;
 
   // True when the plan asks for no change at all.
   bool empty() const {
     return !interpreter && rpath.op == RpathEdit::Op::kKeep && !soname &&
            add_needed.empty() && remove_needed.empty() && replace_needed.empty() &&
            !no_default_lib && !add_debug_tag && !os_abi && !execstack &&
-           clear_symbol_version.empty() && rename_symbols.empty();
+           clear_symbol_version.empty() && rename_symbols.empty() && !build_resolution_cache;
   }
 };
 

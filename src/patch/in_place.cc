@@ -268,11 +268,12 @@ class InPlaceEditor {
 
 std::string Growth::describe() const {
   std::string parts;
-  auto add = [&](const char* what) { parts += (parts.empty() ? "" : ", ") + std::string(what); };
+  auto add = [&](const std::string& what) { parts += (parts.empty() ? "" : ", ") + what; };
   if (interpreter) add("a longer interpreter");
   if (dynstr) add("a larger .dynstr");
   if (dynamic) add("a rewritten .dynamic");
   if (add_gnu_stack) add("a PT_GNU_STACK entry");
+  if (note) add("a " + note->section + " note");
   return parts;
 }
 

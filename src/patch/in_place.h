@@ -24,8 +24,15 @@ struct Growth {
   // DT_STRSZ change because the string table moves.
   std::optional<std::vector<std::pair<uint64_t, uint64_t>>> dynamic;
   std::optional<uint32_t> add_gnu_stack;  // p_flags of a PT_GNU_STACK to add
+  // A note to add: an SHF_ALLOC SHT_NOTE section of this name holding these
+  // bytes (whole records, padded), with a PT_NOTE covering it.
+  struct Note {
+    std::string section;
+    std::vector<uint8_t> bytes;
+  };
+  std::optional<Note> note;
 
-  bool empty() const { return !interpreter && !dynstr && !dynamic && !add_gnu_stack; }
+  bool empty() const { return !interpreter && !dynstr && !dynamic && !add_gnu_stack && !note; }
   // One line for errors: what had to grow.
   std::string describe() const;
 };

@@ -7,8 +7,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/tree.h"
+#include "elf/error.h"
 #include "patch/atomic_write.h"
 #include "patch/edit_plan.h"
 #include "patch/queries.h"
@@ -26,6 +28,16 @@ struct PatchOutcome {
   uint64_t bytes_changed = 0;  // bytes rewritten inside the input's length (whole differing words)
   uint64_t size_before = 0;
   uint64_t size_after = 0;
+  // Edits that did nothing, and why (patchelf's texts, without its
+  // "warning: " prefix): --build-resolution-cache on a static file...
+  std::vector<std::string> warnings;
+};
+
+// An error patchelf reports in these exact words (`patchelf: TEXT`): the
+// patchelf front end prints reason() alone; shelf patch as any other.
+class PatchelfWordedError : public elf::Error {
+ public:
+  using elf::Error::Error;
 };
 
 // Reads `path`, applies `plan`, checks the result and writes it (to

@@ -12,6 +12,7 @@
 #include "patch/input_checks.h"
 #include "patch/result_checks.h"
 #include "patch/relayout.h"
+#include "patch/resolution_cache.h"
 
 namespace shelf::patch {
 
@@ -59,6 +60,7 @@ PatchOutcome edit(Image& image, const EditPlan& plan, std::vector<ByteRun>& chan
   outcome.size_before = image.input_size();
   Growth growth = edit_in_place(image, plan);
   if (!growth.empty()) relayout(image, growth, plan.page_size);
+  outcome.warnings = update_resolution_cache(image, plan);
   changed = image.differing_runs();
   outcome.size_after = image.size();
   for (const ByteRun& r : changed) outcome.bytes_changed += r.size;

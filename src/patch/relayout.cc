@@ -68,10 +68,14 @@ class Relayout {
   void run() {
     std::vector<Phdr<E>> phdrs(cur_.segments().begin(), cur_.segments().end());
     std::optional<size_t> ours = find_added_segment();
-    bool rebuilding = ours.has_value();
     // Files grown by earlier versions of this writer carry the program
     // header table in the added segment; they are rebuilt that way.
     bool table_in_ours = ours && inside(cur_.header().e_phoff, phdrs[*ours]);
+    // A rebuilt segment keeps the table where it is; when no room is left
+    // there for the headers this edit adds, a new segment (which the table
+    // moves into) is added instead and the old one left as it is.
+    if (ours && !table_in_ours && !plan_table_room(header_count(false))) ours.reset();
+    bool rebuilding = ours.has_value();
     uint64_t off = 0, vaddr = 0;
     std::vector<uint8_t> blob;
     if (ours) {
@@ -82,6 +86,7 @@ class Relayout {
       off = s.p_offset;
       vaddr = s.p_vaddr;
       carry_contents_of(s);
+      tail_begin_ = uint64_t(s.p_offset) + uint64_t(s.p_filesz);
       if (!table_in_ours) {
         auto kept = cur_.bytes().subspan(off, kept_prefix_end(s) - off);
         blob.assign(kept.begin(), kept.end());
@@ -103,6 +108,15 @@ class Relayout {
       stack.p_align = 1;
       phdrs.push_back(stack);
     }
+    // The note's PT_NOTE comes last (the PT_NULL entries removed below are
+    // never it, so it stays last).
+    if (g_.note) {
+      Phdr<E> note{};
+      note.p_type = PT_NOTE;
+      note.p_flags = PF_R;
+      note.p_align = 4;
+      phdrs.push_back(note);
+    }
     // Unused PT_NULL entries (MIPS linkers leave one) make room for the new
     // ones.
     for (size_t i = phdrs.size(); i-- > 0 && phdrs.size() > cur_.segments().size();)
@@ -115,7 +129,6 @@ class Relayout {
     // program's AT_PHDR stays where every kernel computes it), otherwise
     // at the start of the added segment.
     bool table_home = !table_in_ours && plan_table_room(phdrs.size());
-    if (!table_home && rebuilding && !table_in_ours) cur_.fail("has no room left for another program header");
     if (!rebuilding) std::tie(off, vaddr) = place_new_segment(phdrs, table_home);
     if (E::bits == 32 && vaddr > UINT32_MAX - (1u << 24)) cur_.fail("no address space left for a new segment");
 
@@ -164,11 +177,17 @@ class Relayout {
       str_at = reserve(g_.dynstr->size(), 1);
       std::memcpy(blob.data() + *str_at, g_.dynstr->data(), g_.dynstr->size());
     }
+    std::optional<uint64_t> note_at;
+    if (g_.note) {
+      note_at = reserve(g_.note->bytes.size(), 4);
+      std::memcpy(blob.data() + *note_at, g_.note->bytes.data(), g_.note->bytes.size());
+      place_segment(phdrs.back(), off + *note_at, vaddr + *note_at, g_.note->bytes.size());
+    }
     if (room_.moves()) move_room(phdrs, blob, off);
 
     // Dynamic entries: the tables' new places, and MIPS's relative tag.
     if (g_.dynamic) {
-      uint64_t old_dyn_vaddr = dynamic_vaddr();
+      uint64_t old_dyn_vaddr = cur_.dynamic_vaddr();
       uint64_t new_dyn_vaddr = dyn_at ? vaddr + *dyn_at : old_dyn_vaddr;
       std::vector<std::pair<uint64_t, uint64_t>> entries = *g_.dynamic;
       for (size_t i = 0; i < entries.size(); ++i) {
@@ -220,7 +239,7 @@ class Relayout {
 
     // Section headers follow the tables they describe (matched by address
     // before anything moved).
-    move_section(SHT_DYNAMIC, dynamic_vaddr(), dyn_at, off, vaddr, dyn_slots * sizeof(Dyn<E>));
+    move_section(SHT_DYNAMIC, cur_.dynamic_vaddr(), dyn_at, off, vaddr, dyn_slots * sizeof(Dyn<E>));
     if (str_at)
       move_section(SHT_STRTAB, cur_.dynamic_value(DT_STRTAB).value_or(0), str_at, off, vaddr, g_.dynstr->size());
     if (interp_at)
@@ -238,9 +257,19 @@ class Relayout {
       out_.write(table_off, table);
       if (room_.end > table_off + table_size) out_.fill(table_off + table_size, room_.end - table_off - table_size, 0);
     }
+    // What follows a rebuilt segment (the section header table, section
+    // names, symbols: nothing the loader maps) is carried after it.
+    std::vector<uint8_t> tail;
+    if (tail_begin_ && tail_begin_ < out_.size()) {
+      auto rest = out_.bytes().subspan(tail_begin_);
+      tail.assign(rest.begin(), rest.end());
+    }
     out_.resize(off);
     out_.resize(off + blob.size());
     out_.write(off, blob);
+    if (!tail.empty()) append_tail(tail);
+    if (g_.note) add_section(g_.note->section, SHT_NOTE, SHF_ALLOC, off + *note_at, vaddr + *note_at,
+                             g_.note->bytes.size(), 4);
   }
 
  private:
@@ -252,9 +281,16 @@ class Relayout {
     return page;
   }
 
-  uint64_t dynamic_vaddr() const {
-    const Phdr<E>* p = cur_.find_segment(PT_DYNAMIC);
-    return p ? uint64_t(p->p_vaddr) : 0;
+
+  // The number of program headers after this edit: the current ones, a
+  // new PT_LOAD unless the added segment is rebuilt, the PT_GNU_STACK and
+  // PT_NOTE asked for, less the PT_NULL entries those take.
+  size_t header_count(bool new_load) const {
+    size_t added = (new_load ? 1 : 0) + (g_.add_gnu_stack ? 1 : 0) + (g_.note ? 1 : 0);
+    size_t nulls = 0;
+    for (const Phdr<E>& p : cur_.segments())
+      if (p.p_type == PT_NULL) ++nulls;
+    return cur_.segments().size() + added - std::min(nulls, added);
   }
 
   static bool inside(uint64_t off, const Phdr<E>& s) {
@@ -272,7 +308,8 @@ class Relayout {
       if (segs[i].p_type == PT_LOAD && (!last || segs[i].p_offset > segs[*last].p_offset)) last = i;
     if (!last) return std::nullopt;
     const Phdr<E>& s = segs[*last];
-    if (uint64_t(s.p_offset) + uint64_t(s.p_filesz) != out_.size() || s.p_offset == 0 || s.p_memsz != s.p_filesz)
+    if (!only_unloaded_after(uint64_t(s.p_offset) + uint64_t(s.p_filesz)) || s.p_offset == 0 ||
+        s.p_memsz != s.p_filesz)
       return std::nullopt;
     bool table = inside(cur_.header().e_phoff, s);
     size_t held = 0;
@@ -513,7 +550,134 @@ class Relayout {
     }
   }
 
-  Shdr<E>& section_header(size_t i) { return out_.at<Shdr<E>>(cur_.header().e_shoff + i * sizeof(Shdr<E>)); }
+  Shdr<E>& section_header(size_t i) { return out_.at<Shdr<E>>(shoff_ + i * sizeof(Shdr<E>)); }
+
+  // True when nothing the loader maps lies at or after `end`: only the
+  // section header table and sections outside every segment (names,
+  // symbols, debugging data) may follow it.
+  bool only_unloaded_after(uint64_t end) const {
+    if (end > out_.size()) return false;
+    if (end == out_.size()) return true;
+    for (const Phdr<E>& p : cur_.segments())
+      if (p.p_filesz && uint64_t(p.p_offset) + uint64_t(p.p_filesz) > end) return false;
+    for (const Shdr<E>& sec : secs_) {
+      if (sec.sh_type == SHT_NOBITS || sec.sh_size == 0) continue;
+      uint64_t b = sec.sh_offset, e = b + uint64_t(sec.sh_size);
+      if (e > end && (b < end || (uint64_t(sec.sh_flags) & SHF_ALLOC))) return false;
+    }
+    uint64_t shoff = cur_.header().e_shoff;
+    return shoff == 0 || shoff >= end || shoff + secs_.size() * sizeof(Shdr<E>) <= end;
+  }
+
+  // The alignment the tail keeps: its tables' (8 for the section header
+  // table and symbols), at most a page.
+  uint64_t tail_alignment() const {
+    uint64_t align = 8;
+    for (const Shdr<E>& sec : secs_)
+      if (uint64_t(sec.sh_offset) >= tail_begin_) align = std::max<uint64_t>(align, sec.sh_addralign);
+    return std::min(align, page_);
+  }
+
+  // Writes the tail (the bytes that followed the rebuilt segment) after
+  // the segment as it is now, at the same offset modulo its alignment, and
+  // points the section header table and the sections in it at their new
+  // places.
+  void append_tail(const std::vector<uint8_t>& tail) {
+    uint64_t align = tail_alignment(), end = out_.size();
+    uint64_t at = end + (tail_begin_ % align + align - end % align) % align;
+    out_.resize(at + tail.size());
+    out_.write(at, tail);
+    uint64_t shift = at - tail_begin_;  // modulo 2^64: the tail may move down
+    auto& eh = out_.at<Ehdr<E>>(0);
+    if (uint64_t(eh.e_shoff) >= tail_begin_) {
+      eh.e_shoff = uint64_t(eh.e_shoff) + shift;
+      shoff_ = eh.e_shoff;
+    }
+    // Judged by the old offsets: a section the rebuilt segment now holds
+    // may lie past the old end.
+    for (size_t i = 1; i < secs_.size(); ++i)
+      if (uint64_t(secs_[i].sh_offset) >= tail_begin_) {
+        Shdr<E>& w = section_header(i);
+        w.sh_offset = uint64_t(w.sh_offset) + shift;
+      }
+  }
+
+  // Adds a section header (the last one) for bytes the segment holds. The
+  // section name table grows by the name, so it and the header table are
+  // written again at the end of the file; the old copies are cut off when
+  // they end the file and cleared otherwise (both are outside every
+  // segment).
+  void add_section(const std::string& name, uint32_t type, uint64_t flags, uint64_t off, uint64_t addr,
+                   uint64_t size, uint64_t align) {
+    size_t n = secs_.size();
+    uint64_t names_index = cur_.section_name_index();
+    if (n == 0 || names_index == 0) cur_.fail("has no section headers to add a " + name + " section to");
+    auto& eh0 = out_.at<Ehdr<E>>(0);
+    if (eh0.e_shnum != 0 && n + 1 >= SHN_LORESERVE) cur_.fail("has too many sections to add another");
+    Shdr<E> names = section_header(names_index);
+    if (uint64_t(names.sh_flags) & SHF_ALLOC) cur_.fail("has its section name table in a loaded segment");
+    uint64_t names_off = names.sh_offset, names_size = names.sh_size;
+    if (names_off > out_.size() || names_size > out_.size() - names_off)
+      cur_.fail("section name table extends past the end of the file", names_off);
+    std::vector<uint8_t> strings(out_.bytes().begin() + names_off, out_.bytes().begin() + names_off + names_size);
+    uint64_t name_at = strings.size();
+    strings.insert(strings.end(), name.begin(), name.end());
+    strings.push_back(0);
+    std::vector<Shdr<E>> table(n + 1);
+    std::memcpy(table.data(), out_.bytes().data() + shoff_, n * sizeof(Shdr<E>));
+    Shdr<E>& added = table[n];
+    std::memset(&added, 0, sizeof added);
+    added.sh_name = static_cast<uint32_t>(name_at);
+    added.sh_type = type;
+    added.sh_flags = flags;
+    added.sh_addr = addr;
+    added.sh_offset = off;
+    added.sh_size = size;
+    added.sh_addralign = align;
+
+    // Cut the old copies off when they end the file (the table last, the
+    // names right before it but for alignment padding), clear them otherwise.
+    uint64_t end = out_.size(), loaded_end = 0;
+    const Ehdr<E>& now = *reinterpret_cast<const Ehdr<E>*>(out_.bytes().data());
+    for (uint64_t i = 0; i < now.e_phnum; ++i) {
+      const auto& p = *reinterpret_cast<const Phdr<E>*>(out_.bytes().data() + now.e_phoff + i * sizeof(Phdr<E>));
+      if (p.p_type == PT_LOAD) loaded_end = std::max<uint64_t>(loaded_end, uint64_t(p.p_offset) + uint64_t(p.p_filesz));
+    }
+    uint64_t cut = end, table_end = shoff_ + n * sizeof(Shdr<E>);
+    if (table_end == end && shoff_ >= loaded_end) cut = shoff_;
+    if (names_off + names_size <= cut && cut - (names_off + names_size) < 8 && names_off >= loaded_end &&
+        nothing_else_between(names_index, names_off, cut))
+      cut = names_off;
+    if (shoff_ < cut) out_.fill(shoff_, std::min(n * sizeof(Shdr<E>), cut - shoff_), 0);
+    if (names_off < cut) out_.fill(names_off, std::min(names_size, cut - names_off), 0);
+
+    uint64_t strings_at = cut;
+    uint64_t table_at = align_up(strings_at + strings.size(), 8);
+    out_.resize(cut);
+    out_.resize(table_at + table.size() * sizeof(Shdr<E>));
+    out_.write(strings_at, strings);
+    table[names_index].sh_offset = strings_at;
+    table[names_index].sh_size = strings.size();
+    out_.write(table_at, {reinterpret_cast<const uint8_t*>(table.data()), table.size() * sizeof(Shdr<E>)});
+    auto& eh = out_.at<Ehdr<E>>(0);
+    eh.e_shoff = table_at;
+    shoff_ = table_at;
+    if (eh.e_shnum == 0) section_header(0).sh_size = n + 1;  // the count lives in section 0 (SHN_XINDEX style)
+    else eh.e_shnum = static_cast<uint16_t>(n + 1);
+  }
+
+  // True when no section but `skip` has bytes in [begin, end) (the
+  // section headers as they are now).
+  bool nothing_else_between(size_t skip, uint64_t begin, uint64_t end) const {
+    const auto* now = reinterpret_cast<const Shdr<E>*>(out_.bytes().data() + shoff_);
+    for (size_t i = 1; i < secs_.size(); ++i) {
+      const Shdr<E>& sec = now[i];
+      if (i == skip || sec.sh_type == SHT_NOBITS || sec.sh_size == 0) continue;
+      uint64_t b = sec.sh_offset, e = b + uint64_t(sec.sh_size);
+      if (b < end && e > begin) return false;
+    }
+    return true;
+  }
 
   const ElfFile<E>& cur_;
   Image& out_;
@@ -522,6 +686,8 @@ class Relayout {
   // The section headers as they were: the writes go to the same bytes.
   std::vector<Shdr<E>> secs_;
   std::set<uint64_t> carried_;  // file offsets of the tables a rebuild lays out again
+  uint64_t shoff_ = cur_.header().e_shoff;  // where the section header table is now
+  uint64_t tail_begin_ = 0;  // a rebuilt segment's old end: what follows it is carried
   TableRoom room_;
   bool force_dynamic_move_ = false;
 };

@@ -21,22 +21,20 @@ bool in_order(std::span<const Shdr<E>> sections) {
   return true;
 }
 
+// Writes the section headers of `file` again in the order `order` (new
+// index -> old index; index 0 stays first; an old index left out is
+// removed) and renumbers every reference to them. A reference to a removed
+// section becomes 0 (SHN_UNDEF), as patchelf does.
 template <typename E>
-void sort_sections(const ElfFile<E>& file, Image& image) {
+void rewrite_section_table(const ElfFile<E>& file, Image& image, const std::vector<size_t>& order) {
   std::vector<Shdr<E>> old(file.sections().begin(), file.sections().end());
-  if (old.size() < 3 || in_order<E>(old)) return;
   size_t n = old.size();
-  // order[new index] = old index; index 0 stays first.
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin() + 1, order.end(),
-                   [&](size_t a, size_t b) { return uint64_t(old[a].sh_offset) < uint64_t(old[b].sh_offset); });
-  std::vector<uint32_t> renumber(n);
-  for (size_t i = 0; i < n; ++i) renumber[order[i]] = static_cast<uint32_t>(i);
+  std::vector<uint32_t> renumber(n, 0);
+  for (size_t i = 0; i < order.size(); ++i) renumber[order[i]] = static_cast<uint32_t>(i);
   auto index = [&](uint64_t i) -> uint64_t { return i > 0 && i < n ? renumber[i] : i; };
 
   uint64_t shoff = file.header().e_shoff;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < order.size(); ++i) {
     Shdr<E> s = old[order[i]];
     s.sh_link = static_cast<uint32_t>(index(s.sh_link));
     uint32_t type = s.sh_type;
@@ -44,7 +42,12 @@ void sort_sections(const ElfFile<E>& file, Image& image) {
       s.sh_info = static_cast<uint32_t>(index(s.sh_info));
     image.at<Shdr<E>>(shoff + i * sizeof(Shdr<E>)) = s;
   }
+  if (order.size() < n) image.fill(shoff + order.size() * sizeof(Shdr<E>), (n - order.size()) * sizeof(Shdr<E>), 0);
   auto& eh = image.at<Ehdr<E>>(0);
+  if (order.size() != n) {
+    if (eh.e_shnum == 0) image.at<Shdr<E>>(shoff).sh_size = order.size();  // SHN_XINDEX-style count
+    else eh.e_shnum = static_cast<uint16_t>(order.size());
+  }
   if (eh.e_shstrndx == SHN_XINDEX) {
     auto& first = image.at<Shdr<E>>(shoff);
     first.sh_link = static_cast<uint32_t>(index(first.sh_link));
@@ -53,7 +56,9 @@ void sort_sections(const ElfFile<E>& file, Image& image) {
   }
 
   // Symbols name the section they are defined in by index.
-  for (const Shdr<E>& s : old) {
+  for (size_t k = 0; k < n; ++k) {
+    if (k > 0 && renumber[k] == 0) continue;  // removed: its contents are no longer a table
+    const Shdr<E>& s = old[k];
     uint32_t type = s.sh_type;
     uint64_t off = s.sh_offset, size = s.sh_size;
     if (off > image.size() || size > image.size() - off) continue;  // readers reject it; not ours to judge
@@ -76,6 +81,19 @@ void sort_sections(const ElfFile<E>& file, Image& image) {
   }
 }
 
+template <typename E>
+void sort_sections(const ElfFile<E>& file, Image& image) {
+  auto sections = file.sections();
+  if (sections.size() < 3 || in_order<E>(sections)) return;
+  // order[new index] = old index; index 0 stays first.
+  std::vector<size_t> order(sections.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](size_t a, size_t b) {
+    return uint64_t(sections[a].sh_offset) < uint64_t(sections[b].sh_offset);
+  });
+  rewrite_section_table(file, image, order);
+}
+
 }  // namespace
 
 bool sections_in_offset_order(const std::string& name, std::span<const uint8_t> bytes) {
@@ -84,6 +102,18 @@ bool sections_in_offset_order(const std::string& name, std::span<const uint8_t> 
 
 void sort_sections_by_offset(Image& image) {
   elf::visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& file) { sort_sections<E>(file, image); });
+}
+
+void remove_section(Image& image, size_t index) {
+  elf::visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& file) {
+    size_t n = file.sections().size();
+    if (index == 0 || index >= n) file.fail("no section " + std::to_string(index) + " to remove");
+    if (index == file.section_name_index()) file.fail("the section name table cannot be removed");
+    std::vector<size_t> order;
+    for (size_t i = 0; i < n; ++i)
+      if (i != index) order.push_back(i);
+    rewrite_section_table(file, image, order);
+  });
 }
 
 }  // namespace shelf::patch

@@ -12,6 +12,7 @@
 // through .symtab_shndx), which patchelf leaves stale.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -28,5 +29,10 @@ bool sections_in_offset_order(const std::string& name, std::span<const uint8_t> 
 // one offset keep their order) and renumbers every reference to them.
 // Does nothing when they are in order already.
 void sort_sections_by_offset(Image& image);
+
+// Removes section header `index` (never 0 or the section name table) and
+// renumbers every reference as above; a reference to the removed section
+// becomes 0. The section's bytes are left where they are.
+void remove_section(Image& image, size_t index);
 
 }  // namespace shelf::patch

@@ -17,6 +17,9 @@
 #                          come from DT_HASH
 #   edge/...               files the writer once wrote wrongly (edge_cases.py)
 #   lib/libmany.so.1       8,000 exported functions (many_symbols.py)
+#   tailmerge/prog         imports the variable `lib`, RUNPATH $ORIGIN/lib: ld
+#                          stores the symbol's name as the tail of the RUNPATH
+#                          string (tailmerge/lib/liblib.so defines it)
 # The long placeholder directory does not exist; the programs find their
 # library through $ORIGIN/lib.
 set -euo pipefail
@@ -79,3 +82,12 @@ gcc "${cflags[@]}" -fPIC -shared -nostdlib -o "$out/edge/base/libempty.so" "$her
 python3 "$here/many_symbols.py" "$out/many.c" 8000
 gcc -O0 -g0 -fPIC -shared -Wl,-soname,libmany.so.1 -o "$out/lib/libmany.so.1" "$out/many.c"
 rm "$out/many.c"
+
+# A symbol name that is the tail of the RUNPATH string (patchelf issue 162).
+mkdir -p "$out/tailmerge/lib"
+printf 'int lib = 42;\n' > "$out/tailmerge/lib.c"
+printf '#include <stdio.h>\nextern int lib;\nint main(void) { printf("lib=%%d\\n", lib); return 0; }\n' \
+  > "$out/tailmerge/main.c"
+gcc "${cflags[@]}" -fPIC -shared -Wl,-soname,liblib.so -o "$out/tailmerge/lib/liblib.so" "$out/tailmerge/lib.c"
+gcc "${cflags[@]}" -fPIE -pie -o "$out/tailmerge/prog" "$out/tailmerge/main.c" -L"$out/tailmerge/lib" -llib \
+  -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/lib'

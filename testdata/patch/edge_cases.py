@@ -17,6 +17,11 @@ nearly well-formed files on which the patcher once wrote a wrong result
   interp-in-dynamic
       PT_INTERP placed in the spare DT_NULL slots of the dynamic table (the
       interpreter written in place was overwritten by the dynamic table).
+  no-pt-dynamic
+      the PIE program with its PT_DYNAMIC entry made PT_NULL, as a linker
+      script whose PHDRS leave it out: the .dynamic section is still there,
+      and patchelf reads and edits the file through it (shelf took it for a
+      static file).
 """
 import importlib.util
 import os
@@ -92,6 +97,10 @@ def interp_in_dynamic(e):
     e.ph(interp, "p_memsz", len(text))
 
 
+def no_pt_dynamic(e):
+    e.ph(e.segment(PT_DYNAMIC), "p_type", 0)
+
+
 def write(outdir, name, base, defect):
     e = Elf(bytearray(open(base, "rb").read()))
     defect(e)
@@ -109,6 +118,7 @@ def main(outdir, pie64, nopie64, prog32, lib):
     write(outdir, "filesz-over-memsz", prog64, filesz_over_memsz)
     write(outdir, "no-strsz.so", lib, no_strsz)
     write(outdir, "interp-in-dynamic", prog64, interp_in_dynamic)
+    write(outdir, "no-pt-dynamic", prog64, no_pt_dynamic)
 
 
 if __name__ == "__main__":

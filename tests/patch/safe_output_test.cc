@@ -156,12 +156,61 @@ TEST(PatchOutput, FullDiskFailsCleanly) {
   std::vector<uint8_t> before = read_bytes(a);
   // A file size limit below the file's size makes every write of the copy
   // fail with EFBIG, as a full disk fails with ENOSPC (SIGXFSZ ignored).
+  // The machine's failure, not the input's: exit 5.
   RunResult r = run({"sh", "-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" patch --set-rpath /x \"$1\"", shelf_bin(), a});
-  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_EQ(r.status, 5) << r.err;
   expect_one_line_error(r, a);
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
   EXPECT_EQ(read_bytes(a), before);
+  // Under the patchelf name, in patchelf's words and status (Debian's
+  // patchelf says the same, and leaves a cut-off file behind).
+  if (require_tool("patchelf", "patchelf")) {
+    for (const std::string& tool : {shelf_bin(), std::string("patchelf")}) {
+      std::string b = copy_file(patch_fixture("prog-runpath"), dir, "b");
+      std::vector<std::string> argv = {"sh", "-c", "trap '' XFSZ; ulimit -f 8; exec \"$@\"", "sh", tool};
+      if (tool == shelf_bin()) argv.push_back("patchelf");
+      argv.insert(argv.end(), {"--set-rpath", "/x", b});
+      RunResult p = run(argv);
+      EXPECT_EQ(p.status, 1) << tool;
+      EXPECT_EQ(p.err, "patchelf: write: File too large\n") << tool;
+      if (tool == shelf_bin()) {
+        EXPECT_EQ(read_bytes(b), before);
+      }
+      fs::remove(b);
+    }
+  }
   for (const auto& entry : fs::directory_iterator(dir))
     EXPECT_EQ(entry.path().filename().string(), "a") << "temporary file left behind";
+}
+
+// A full file system (a 64 KiB tmpfs in a private mount namespace, so
+// nothing but the test's own directory is involved): exit 5 naming the
+// file and the reason, the file unchanged, no temporary file left; in
+// both output modes, and under the patchelf name in its words.
+TEST(PatchOutput, NoSpaceLeftIsTheEnvironmentsFault) {
+  if (!require_tool("bwrap", "bubblewrap")) return;
+  std::string dir = make_temp_dir("output-nospace");
+  std::string mnt = dir + "/small";
+  fs::create_directories(mnt);
+  std::string prog = patch_fixture("prog-runpath");
+  std::string longer = "/a/run/path/that/does/not/fit/in/place/" + std::string(200, 'n');
+  std::string script =
+      "cp \"$1\" \"$2/a\" && cp \"$1\" \"$2/orig\" && (dd if=/dev/zero of=\"$2/fill\" bs=1k 2>/dev/null; true) && "
+      "\"$3\" patch --set-rpath \"$4\" \"$2/a\"; echo \"status $?\"; "
+      "\"$3\" patch --in-place --set-rpath \"$4\" \"$2/a\"; echo \"status $?\"; "
+      "\"$3\" patchelf --set-rpath \"$4\" \"$2/a\"; echo \"status $?\"; "
+      "cmp \"$2/a\" \"$2/orig\" && echo same; ls -A \"$2\"";
+  RunResult r = run({"bwrap", "--dev-bind", "/", "/", "--size", "65536", "--tmpfs", mnt, "--", "sh", "-c", script,
+                     "sh", prog, mnt, shelf_bin(), longer});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> err = lines(r.err);
+  ASSERT_EQ(err.size(), 3u) << r.err;
+  for (int i : {0, 1}) {
+    EXPECT_EQ(err[i].rfind("shelf: " + mnt + "/a: ", 0), 0u) << r.err;
+    EXPECT_NE(err[i].find("No space left on device"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(err[2], "patchelf: write: No space left on device");
+  EXPECT_EQ(r.out, "status 5\nstatus 5\nstatus 1\nsame\na\nfill\norig\n");
 }
 
 TEST(PatchOutput, PatchelfNameAndArgumentFiles) {

@@ -163,4 +163,31 @@ std::vector<ByteRun> Image::differing_runs() const {
   return out;
 }
 
+std::vector<uint8_t> Image::read_original(uint64_t offset, uint64_t size, uint64_t spare) const {
+  if (offset > input_size_ || size > input_size_ - offset)
+    throw elf::Error(path_, "internal: a read of " + std::to_string(size) + " bytes past the end of the input", offset);
+  std::vector<uint8_t> out;
+  out.reserve(size + spare);
+  out.resize(size);
+  uint64_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // The mapping still reads it (a file that cannot be read twice).
+      std::memcpy(out.data() + done, original_ + offset + done, size - done);
+      break;
+    }
+    done += static_cast<uint64_t>(n);
+  }
+  return out;
+}
+
+void Image::release_original(uint64_t offset, uint64_t size) const {
+  uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t begin = (offset + page - 1) / page * page;
+  uint64_t end = std::min(offset + size, input_size_) / page * page;
+  if (end > begin) (void)::madvise(const_cast<uint8_t*>(original_) + begin, end - begin, MADV_DONTNEED);
+}
+
 }  // namespace shelf::patch

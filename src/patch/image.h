@@ -65,6 +65,16 @@ class Image {
   // Cuts the result or extends it with zero bytes.
   void resize(uint64_t size);
 
+  // The bytes [offset, offset + size) of the input, read with pread rather
+  // than through the mapping, so they do not stay in this process's
+  // resident set (a 3 MB string table is copied, not mapped and copied).
+  // `spare` more bytes of capacity are reserved for the caller to append.
+  std::vector<uint8_t> read_original(uint64_t offset, uint64_t size, uint64_t spare = 0) const;
+  // Gives back the pages of the read-only mapping of the input that lie
+  // inside [offset, offset + size): they were read and are not needed
+  // again (reading them again maps them again). The result is untouched.
+  void release_original(uint64_t offset, uint64_t size) const;
+
   // Where the result differs from the input, within their common length, in
   // offset order: the written ranges compared with the original eight bytes
   // at a time (a run may include equal bytes of a differing word). Bytes

@@ -130,31 +130,40 @@ class InPlaceEditor {
     if (same_entries(edit)) return;
 
     uint64_t strtab_off = *in_.dynstr_offset();
-    StringSpace space(in_.bytes().subspan(strtab_off, in_.dynstr_size()), references_complete());
     std::vector<StringField> fields = string_fields(in_);
-    keep_and_drop(space, edit, fields);
 
     // New strings, in table order so the old slot of an entry is tried
-    // first; only if one fits nowhere does the table grow (and move).
+    // first; only a string that fits nowhere is appended, and then the
+    // table grows (and moves).
     std::vector<PlannedEntry> entries = edit.entries;
     std::vector<std::pair<uint64_t, uint32_t>> field_values;
-    if (!place_strings(space, entries, fields, edit, false, field_values)) {
-      StringSpace grown(in_.bytes().subspan(strtab_off, in_.dynstr_size()), references_complete());
-      keep_and_drop(grown, edit, fields);
-      entries = edit.entries;
-      field_values.clear();
-      place_strings(grown, entries, fields, edit, true, field_values);
-      std::vector<uint8_t> table = grown.finish();
-      // The old copy keeps only what the new one starts with: dropped
-      // strings are cleared there too, so no stale path stays in the file.
-      out_.write_changes(strtab_off, {table.data(), std::min<size_t>(table.size(), in_.dynstr_size())});
-      growth_.dynstr = std::move(table);
-    }
-    for (const auto& [field, value] : field_values) overlay<typename E::Word>(field) = value;
+    uint64_t room = 0;  // every new string appended, at most
+    for (const PlannedEntry& e : entries)
+      if (e.text) room += e.text->size() + 1;
+    for (const StringField& f : fields)
+      if (std::optional<std::string> text = new_text(f, edit)) room += text->size() + 1;
+    // Read, not mapped: the table is copied anyway, and the symbols' pages
+    // are given back once their names are known (a large library's tables
+    // would otherwise stay resident twice).
+    StringSpace space(out_.read_original(strtab_off, in_.dynstr_size(), room), references_complete(), room);
+    if (std::optional<DynamicSymbols> syms = find_dynamic_symbols(in_))
+      out_.release_original(syms->offset, syms->count * sizeof(Sym<E>));
+    out_.release_original(strtab_off, in_.dynstr_size());
+    keep_and_drop(space, edit, fields);
+    place_strings(space, entries, fields, edit, field_values);
+    std::vector<uint8_t> table = space.finish();
+    // An append may first have cut dead bytes off the end: they are cleared,
+    // and the table keeps its size when it still fits.
+    if (table.size() < in_.dynstr_size()) table.resize(in_.dynstr_size(), 0);
+    bool grew = table.size() > in_.dynstr_size();
     // Strings placed in the old table are written whether or not the
     // dynamic table itself must move (it may grow by a tag while every
-    // string still fits): the entries point at them.
-    if (!growth_.dynstr) out_.write_changes(strtab_off, space.finish());
+    // string still fits): the entries point at them. When the table moves,
+    // the old copy keeps only what the new one starts with: dropped strings
+    // are cleared there too, so no stale path stays in the file.
+    out_.write_changes(strtab_off, {table.data(), std::min<size_t>(table.size(), in_.dynstr_size())});
+    if (grew) growth_.dynstr = std::move(table);
+    for (const auto& [field, value] : field_values) overlay<typename E::Word>(field) = value;
     if (growth_.dynstr || entries.size() + 1 > in_.dynamic_slots()) {
       growth_.dynamic.emplace();
       for (const PlannedEntry& e : entries) growth_.dynamic->emplace_back(e.tag, e.value);
@@ -185,28 +194,19 @@ class InPlaceEditor {
 
   // Gives every new string an offset: entries' values, and (field offset,
   // new value) for renamed symbols and version-record file names, which the
-  // caller writes once every string has found a place. False when one does
-  // not fit and `may_grow` is false.
-  bool place_strings(StringSpace& space, std::vector<PlannedEntry>& entries, const std::vector<StringField>& fields,
-                     const DynamicEdit& edit, bool may_grow, std::vector<std::pair<uint64_t, uint32_t>>& field_values) {
-    auto place = [&](const std::string& text, std::optional<uint64_t> old) -> std::optional<uint64_t> {
-      if (may_grow) return space.place_or_append(text, old);
-      return space.place(text, old);
-    };
+  // caller writes once every string has found a place.
+  void place_strings(StringSpace& space, std::vector<PlannedEntry>& entries, const std::vector<StringField>& fields,
+                     const DynamicEdit& edit, std::vector<std::pair<uint64_t, uint32_t>>& field_values) {
     for (PlannedEntry& e : entries) {
       if (!e.text) continue;
       std::optional<uint64_t> old = e.value ? std::optional<uint64_t>(e.value) : std::nullopt;
-      std::optional<uint64_t> at = place(*e.text, old);
-      if (!at) return false;
-      e.value = *at;
+      e.value = space.place_or_append(*e.text, old);
     }
     for (const StringField& f : fields) {
       if (!renamed(f, edit)) continue;
-      std::optional<uint64_t> at = place(*new_text(f, edit), f.value);
-      if (!at) return false;
-      field_values.emplace_back(f.field_offset, static_cast<uint32_t>(*at));
+      uint64_t at = space.place_or_append(*new_text(f, edit), f.value);
+      field_values.emplace_back(f.field_offset, static_cast<uint32_t>(at));
     }
-    return true;
   }
 
   bool same_entries(const DynamicEdit& edit) const {

@@ -59,7 +59,7 @@ PatchOutcome edit(Image& image, const EditPlan& plan, std::vector<ByteRun>& chan
   PatchOutcome outcome;
   outcome.size_before = image.input_size();
   Growth growth = edit_in_place(image, plan);
-  if (!growth.empty()) relayout(image, growth, plan.page_size);
+  if (!growth.empty()) relayout(image, std::move(growth), plan.page_size);
   outcome.warnings = update_resolution_cache(image, plan);
   changed = image.differing_runs();
   outcome.size_after = image.size();

@@ -20,6 +20,7 @@ constexpr uint32_t kShtMipsAbiflags = 0x7000002a;  // .MIPS.abiflags, found by P
 constexpr uint64_t kMaxProgramPadding = 64ull << 20;
 constexpr uint64_t kTailAlign = 16;  // the segment opens with the program header table
 constexpr uint64_t kMaxBinutilsPage = 64 << 10;  // see binutils_offset
+constexpr uint64_t kMaxLibraryRoom = 64 << 10;   // see table_home in Relayout::run
 
 uint64_t align_up(uint64_t v, uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
@@ -51,6 +52,47 @@ bool is_pointer_tag(uint64_t tag) {
   }
 }
 
+// The added segment's bytes as they are laid out. A new segment is built
+// where it goes, in the result's memory past the end of the file, so moved
+// tables are copied once (libLLVM: 4 MB); a rebuilt one overlaps bytes the
+// relayout still reads, so it is built in a buffer written at the end.
+class SegmentBuffer {
+ public:
+  SegmentBuffer(Image& out, uint64_t off, bool in_place) : out_(out), off_(off), in_place_(in_place) {}
+
+  uint8_t* data() { return in_place_ ? base_ : own_.data(); }
+  uint64_t size() const { return size_; }
+  // Grows by zero bytes.
+  void resize(uint64_t n) {
+    if (in_place_) {
+      out_.resize(off_ + n);
+      base_ = out_.writable(off_, n).data();
+    } else {
+      own_.resize(n);
+    }
+    size_ = n;
+  }
+  void assign(std::span<const uint8_t> bytes) {
+    resize(bytes.size());
+    if (!bytes.empty()) std::memcpy(data(), bytes.data(), bytes.size());
+  }
+  // The bytes in place at the segment's offset; the file ends with them.
+  void commit() {
+    if (in_place_) return;
+    out_.resize(off_);
+    out_.resize(off_ + size_);
+    out_.write(off_, own_);
+  }
+
+ private:
+  Image& out_;
+  uint64_t off_;
+  bool in_place_;
+  uint8_t* base_ = nullptr;
+  std::vector<uint8_t> own_;
+  uint64_t size_ = 0;
+};
+
 bool is_movable_segment(uint32_t type) {
   return type == PT_INTERP || type == PT_NOTE || type == PT_GNU_PROPERTY || type == PT_MIPS_ABIFLAGS;
 }
@@ -77,7 +119,7 @@ class Relayout {
     if (ours && !table_in_ours && !plan_table_room(header_count(false))) ours.reset();
     bool rebuilding = ours.has_value();
     uint64_t off = 0, vaddr = 0;
-    std::vector<uint8_t> blob;
+    std::span<const uint8_t> kept;
     if (ours) {
       // The segment is rebuilt where it is: what it holds besides the grown
       // tables is kept byte for byte at the same addresses, the tables are
@@ -87,10 +129,7 @@ class Relayout {
       vaddr = s.p_vaddr;
       carry_contents_of(s);
       tail_begin_ = uint64_t(s.p_offset) + uint64_t(s.p_filesz);
-      if (!table_in_ours) {
-        auto kept = cur_.bytes().subspan(off, kept_prefix_end(s) - off);
-        blob.assign(kept.begin(), kept.end());
-      }
+      if (!table_in_ours) kept = cur_.bytes().subspan(off, kept_prefix_end(s) - off);
     } else {
       // The new PT_LOAD goes after the last one: PT_LOAD entries stay sorted.
       size_t at = phdrs.size();
@@ -129,8 +168,18 @@ class Relayout {
     // program's AT_PHDR stays where every kernel computes it), otherwise
     // at the start of the added segment.
     bool table_home = !table_in_ours && plan_table_room(phdrs.size());
+    // A library's program headers are read by ld.so from the file, not
+    // found through AT_PHDR: when making room for them would move megabytes
+    // of symbols (libLLVM: 1.1 MB of .dynsym after the table), the table
+    // moves instead.
+    if (table_home && !rebuilding && !cur_.find_segment(PT_INTERP) && room_.end - room_.begin > kMaxLibraryRoom) {
+      table_home = false;
+      room_ = TableRoom{};
+    }
     if (!rebuilding) std::tie(off, vaddr) = place_new_segment(phdrs, table_home);
     if (E::bits == 32 && vaddr > UINT32_MAX - (1u << 24)) cur_.fail("no address space left for a new segment");
+    SegmentBuffer blob(out_, off, !rebuilding);
+    blob.assign(kept);
 
     // Segment layout: [kept contents | phdr table] | moved sections |
     // interpreter | dynamic | dynstr.
@@ -173,9 +222,11 @@ class Relayout {
       dyn_slots = g_.dynamic->size() + 1 + kSpareDynamicSlots;
       dyn_at = reserve(dyn_slots * sizeof(Dyn<E>), sizeof(typename E::Addr));
     }
+    uint64_t dynstr_size = g_.dynstr ? g_.dynstr->size() : 0;
     if (g_.dynstr) {
-      str_at = reserve(g_.dynstr->size(), 1);
-      std::memcpy(blob.data() + *str_at, g_.dynstr->data(), g_.dynstr->size());
+      str_at = reserve(dynstr_size, 1);
+      std::memcpy(blob.data() + *str_at, g_.dynstr->data(), dynstr_size);
+      g_.dynstr.reset();  // a table-sized copy less at the peak (libLLVM: 3 MB)
     }
     std::optional<uint64_t> note_at;
     if (g_.note) {
@@ -183,7 +234,7 @@ class Relayout {
       std::memcpy(blob.data() + *note_at, g_.note->bytes.data(), g_.note->bytes.size());
       place_segment(phdrs.back(), off + *note_at, vaddr + *note_at, g_.note->bytes.size());
     }
-    if (room_.moves()) move_room(phdrs, blob, off);
+    if (room_.moves()) move_room(phdrs, blob.data(), off);
 
     // Dynamic entries: the tables' new places, and MIPS's relative tag.
     if (g_.dynamic) {
@@ -194,7 +245,7 @@ class Relayout {
         auto& [tag, value] = entries[i];
         if (room_.moves() && is_pointer_tag(tag) && room_.holds_vaddr(value)) value += room_.vaddr_shift();
         if (str_at && tag == DT_STRTAB) value = vaddr + *str_at;
-        if (str_at && tag == DT_STRSZ) value = g_.dynstr->size();
+        if (str_at && tag == DT_STRSZ) value = dynstr_size;
         if (tag == kDtMipsRldMapRel) value = value + old_dyn_vaddr - new_dyn_vaddr;  // same target address
       }
       Dyn<E>* table;
@@ -241,7 +292,7 @@ class Relayout {
     // before anything moved).
     move_section(SHT_DYNAMIC, cur_.dynamic_vaddr(), dyn_at, off, vaddr, dyn_slots * sizeof(Dyn<E>));
     if (str_at)
-      move_section(SHT_STRTAB, cur_.dynamic_value(DT_STRTAB).value_or(0), str_at, off, vaddr, g_.dynstr->size());
+      move_section(SHT_STRTAB, cur_.dynamic_value(DT_STRTAB).value_or(0), str_at, off, vaddr, dynstr_size);
     if (interp_at)
       move_section(SHT_PROGBITS, cur_.find_segment(PT_INTERP)->p_vaddr, interp_at, off, vaddr, g_.interpreter->size() + 1);
 
@@ -264,9 +315,7 @@ class Relayout {
       auto rest = out_.bytes().subspan(tail_begin_);
       tail.assign(rest.begin(), rest.end());
     }
-    out_.resize(off);
-    out_.resize(off + blob.size());
-    out_.write(off, blob);
+    blob.commit();
     if (!tail.empty()) append_tail(tail);
     if (g_.note) add_section(g_.note->section, SHT_NOTE, SHF_ALLOC, off + *note_at, vaddr + *note_at,
                              g_.note->bytes.size(), 4);
@@ -495,7 +544,7 @@ class Relayout {
   // section headers and symbols of the moved sections (dynamic entries are
   // done with the rest of the dynamic table). `blob` holds the segment
   // starting at file offset `seg_off`.
-  void move_room(std::vector<Phdr<E>>& phdrs, std::vector<uint8_t>& blob, uint64_t seg_off) {
+  void move_room(std::vector<Phdr<E>>& phdrs, uint8_t* blob, uint64_t seg_off) {
     uint64_t doff = room_.offset_shift(), dv = room_.vaddr_shift();
     for (Phdr<E>& p : phdrs) {
       if (p.p_type == PT_LOAD || p.p_type == PT_PHDR || p.p_filesz == 0 || !room_.holds_offset(p.p_offset)) continue;
@@ -518,7 +567,7 @@ class Relayout {
       uint64_t off = sec.sh_offset, size = uint64_t(sec.sh_size) / sizeof(Sym<E>) * sizeof(Sym<E>);
       if (off > out_.size() || size > out_.size() - off) continue;  // not ours to judge; readers reject it
       uint8_t* table;
-      if (room_.holds_offset(off)) table = blob.data() + (room_.new_offset - seg_off) + (off - room_.begin);
+      if (room_.holds_offset(off)) table = blob + (room_.new_offset - seg_off) + (off - room_.begin);
       else table = out_.writable(off, size).data();
       for (uint64_t at = 0; at < size; at += sizeof(Sym<E>)) {
         auto& sym = *reinterpret_cast<Sym<E>*>(table + at);
@@ -694,7 +743,7 @@ class Relayout {
 
 }  // namespace
 
-void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_size) {
+void relayout(Image& image, Growth growth, std::optional<uint64_t> page_size) {
   // The in-place result is a valid file; it is parsed to read the current
   // layout. The writes go to the same bytes, so everything the relayout
   // reads from `cur` is read before the place it lives in is written
@@ -702,7 +751,7 @@ void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_s
   // by their old addresses, which no moved section takes).
   bool sorted = sections_in_offset_order(image.path(), image.bytes());
   elf::visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& cur) {
-    Relayout<E>(cur, image, growth, page_size).run();
+    Relayout<E>(cur, image, std::move(growth), page_size).run();
   });
   // Moved sections kept their numbers; put the table back in offset order
   // if it was (section_order.h says why).

@@ -34,8 +34,9 @@
 
 namespace shelf::patch {
 
-// `image` holds the in-place result; `growth` is what must move.
+// `image` holds the in-place result; `growth` is what must move (taken
+// over: its tables are large).
 // `page_size` overrides the alignment taken from the file's PT_LOAD entries.
-void relayout(Image& image, const Growth& growth, std::optional<uint64_t> page_size);
+void relayout(Image& image, Growth growth, std::optional<uint64_t> page_size);
 
 }  // namespace shelf::patch

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <map>
 
 #include "elf/identify.h"
@@ -72,24 +73,24 @@ std::optional<PresentNote> present_note(const ElfFile<E>& f) {
 }
 
 template <typename E>
-void put_word(std::vector<uint8_t>& out, uint32_t v) {
+void put_word(uint8_t* at, uint32_t v) {
   typename E::Word w;
   w = v;
-  const auto* b = reinterpret_cast<const uint8_t*>(&w);
-  out.insert(out.end(), b, b + sizeof w);
+  std::memcpy(at, &w, sizeof w);
 }
 
+// Header (namesz, descsz, type), the owner and its NUL padded to 4, the
+// descriptor padded to 4; padding is zero.
 template <typename E>
 std::vector<uint8_t> note_record(const std::string& descriptor) {
   std::string owner = kResolutionCacheOwner;
-  std::vector<uint8_t> out;
-  put_word<E>(out, static_cast<uint32_t>(owner.size() + 1));
-  put_word<E>(out, static_cast<uint32_t>(descriptor.size()));
-  put_word<E>(out, kResolutionCacheType);
-  out.insert(out.end(), owner.begin(), owner.end());
-  out.resize((out.size() + 1 + 3) / 4 * 4, 0);  // the NUL, then padding
-  out.insert(out.end(), descriptor.begin(), descriptor.end());
-  out.resize((out.size() + 3) / 4 * 4, 0);
+  uint64_t name_size = (owner.size() + 1 + 3) / 4 * 4;
+  std::vector<uint8_t> out(12 + name_size + (descriptor.size() + 3) / 4 * 4, 0);
+  put_word<E>(out.data(), static_cast<uint32_t>(owner.size() + 1));
+  put_word<E>(out.data() + 4, static_cast<uint32_t>(descriptor.size()));
+  put_word<E>(out.data() + 8, kResolutionCacheType);
+  std::memcpy(out.data() + 12, owner.data(), owner.size());
+  std::memcpy(out.data() + 12 + name_size, descriptor.data(), descriptor.size());
   return out;
 }
 
@@ -231,7 +232,7 @@ std::vector<std::string> update_resolution_cache(Image& image, const EditPlan& p
   }
   Growth growth;
   growth.note = Growth::Note{kResolutionCacheSection, resolution_note(*descriptor, little_endian)};
-  relayout(image, growth, plan.page_size);
+  relayout(image, std::move(growth), plan.page_size);
   return warnings;
 }
 

@@ -20,7 +20,11 @@ class StringSpace {
   // `table` is the current content of the string table. When `reuse_dead` is
   // false (the writer could not enumerate every reference), all bytes count as
   // live and only existing copies and the end of nothing can be used.
-  StringSpace(std::span<const uint8_t> table, bool reuse_dead);
+  // `room` is how many bytes appends may add at most: reserved up front so
+  // an append never copies the table again (libLLVM's is 3 MB).
+  StringSpace(std::vector<uint8_t> table, bool reuse_dead, uint64_t room = 0);
+  StringSpace(std::span<const uint8_t> table, bool reuse_dead, uint64_t room = 0)
+      : StringSpace(std::vector<uint8_t>(table.begin(), table.end()), reuse_dead, room) {}
 
   // Record a reference that stays: the string at `offset` and its NUL.
   void keep(uint64_t offset);
@@ -38,18 +42,38 @@ class StringSpace {
   uint64_t place_or_append(std::string_view text, std::optional<uint64_t> preferred);
 
   // The final table: placed strings written, dropped dead strings cleared.
-  std::vector<uint8_t> finish() const;
+  // Hands the table over (no copy); the space is empty afterwards.
+  std::vector<uint8_t> finish();
 
   uint64_t size() const { return bytes_.size(); }
 
  private:
+  // One bit per table byte, 64 to a word: a table of 3 MB (libLLVM's)
+  // costs 0.4 MB of flags, and runs of flags are scanned a word at a time.
+  class Bits {
+   public:
+    // `capacity`: the size it may grow to without moving.
+    Bits(uint64_t size, bool value, uint64_t capacity = 0);
+    bool test(uint64_t i) const { return words_[i >> 6] >> (i & 63) & 1; }
+    void set_range(uint64_t begin, uint64_t end, bool value);  // [begin, end)
+    bool any_in(uint64_t begin, uint64_t end) const;
+    // The first index in [from, size) whose bit is `value`, or size.
+    uint64_t find(uint64_t from, bool value) const;
+    void resize(uint64_t size, bool value);
+    uint64_t word(size_t i) const { return i < words_.size() ? words_[i] : 0; }
+
+   private:
+    std::vector<uint64_t> words_;
+    uint64_t size_ = 0;
+  };
+
   uint64_t string_end(uint64_t offset) const;  // offset of the NUL
   bool all_dead(uint64_t begin, uint64_t end) const;
   void mark(uint64_t begin, uint64_t end);
 
   std::vector<uint8_t> bytes_;
-  std::vector<uint8_t> live_;     // 1: referenced in the result
-  std::vector<uint8_t> dropped_;  // 1: held a string whose reference was removed
+  Bits live_;     // referenced in the result
+  Bits dropped_;  // held a string whose reference was removed
   bool reuse_dead_;
 };
 

@@ -85,6 +85,7 @@ std::vector<StringField> string_fields(const ElfFile<E>& file) {
   std::vector<StringField> out;
   if (std::optional<DynamicSymbols> syms = find_dynamic_symbols(file)) {
     auto table = file.template array_at<Sym<E>>(syms->offset, syms->count, "dynamic symbol table");
+    out.reserve(table.size() + 64);  // one per symbol and a few version records, without regrowing
     for (uint64_t i = 0; i < table.size(); ++i)
       out.push_back({StringField::Kind::kSymbolName,
                      syms->offset + i * sizeof(Sym<E>) + offsetof(Sym<E>, st_name), table[i].st_name});

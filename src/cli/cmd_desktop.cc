@@ -25,6 +25,30 @@ struct DesktopOptions {
   bool terminal = false, no_display = false, startup_notify = false, prefers_gpu = false, single_window = false;
 };
 
+// --action ID:NAME:EXEC. The first two ':' not written as '\:' separate
+// the parts ('\:' is a ':' in the name, '\\' a backslash); the command
+// may hold ':' in its arguments, but a ':' in the program word means a name
+// with a ':' was split there, so it is refused instead of guessed.
+wrap::DesktopAction parse_action(const std::string& a) {
+  std::string parts[2];
+  size_t at = 0, part = 0;
+  for (; at < a.size() && part < 2; ++at) {
+    if (a[at] == '\\' && at + 1 < a.size() && (a[at + 1] == ':' || a[at + 1] == '\\')) {
+      parts[part] += a[++at];
+    } else if (a[at] == ':') {
+      ++part;
+    } else {
+      parts[part] += a[at];
+    }
+  }
+  if (part < 2) throw wrap::usage_error("--action " + a, "expected ID:NAME:EXEC");
+  std::vector<std::string> exec = wrap::split_shell_words(a.substr(at), "--action " + a);
+  if (!exec.empty() && exec[0].find(':') != std::string::npos)
+    throw wrap::usage_error("--action " + a,
+                            "more than two ':' before the command; write a ':' in the name as '\\:'");
+  return {parts[0], parts[1], exec, ""};
+}
+
 // "A;B;" and repeated flags both give lists.
 std::vector<std::string> split_semicolons(const std::vector<std::string>& values) {
   std::vector<std::string> out;
@@ -72,13 +96,7 @@ void run_desktop(DesktopOptions& o, const CLI::App& cmd) {
   e.startup_notify = flag("--startup-notify", o.startup_notify);
   e.prefers_non_default_gpu = flag("--prefers-non-default-gpu", o.prefers_gpu);
   e.single_main_window = flag("--single-main-window", o.single_window);
-  for (const std::string& a : o.actions) {
-    size_t c1 = a.find(':');
-    size_t c2 = c1 == std::string::npos ? c1 : a.find(':', c1 + 1);
-    if (c2 == std::string::npos) throw wrap::usage_error("--action " + a, "expected ID:NAME:EXEC");
-    e.actions.push_back({a.substr(0, c1), a.substr(c1 + 1, c2 - c1 - 1),
-                         wrap::split_shell_words(a.substr(c2 + 1), "--action " + a), ""});
-  }
+  for (const std::string& a : o.actions) e.actions.push_back(parse_action(a));
 
   // Render first: nothing is written for an invalid entry.
   std::string icon_name = e.icon;
@@ -126,7 +144,8 @@ void add_desktop_command(CLI::App& app, int& status) {
   cmd->add_option("--startup-wm-class", o->entry.startup_wm_class, "StartupWMClass");
   cmd->add_flag("--prefers-non-default-gpu", o->prefers_gpu, "PrefersNonDefaultGPU=true");
   cmd->add_flag("--single-main-window", o->single_window, "SingleMainWindow=true");
-  cmd->add_option("--action", o->actions, "ID:NAME:EXEC: a [Desktop Action ID] group, repeatable");
+  cmd->add_option("--action", o->actions,
+                  "ID:NAME:EXEC: a [Desktop Action ID] group, repeatable (a ':' in NAME is written '\\:')");
   cmd->add_option("--icon-file", o->icon_file,
                   "PNG or SVG to install as share/icons/hicolor/<size>/apps/<Icon>.<ext> under the prefix");
   cmd->add_option("--icon-size", o->icon_size, "pixel size N of --icon-file (must match a PNG), or 'scalable'");

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,7 +23,7 @@
 #include "cli/exit_codes.h"
 #include "elf/error.h"
 #include "elf/mapped_file.h"
-#include "patch/os_abi.h"
+#include "patch/operations.h"
 #include "patch/patch.h"
 
 namespace shelf::cli {
@@ -62,39 +63,43 @@ struct PatchCommand {
   bool debug = false;  // say on stderr what was written
 };
 
-constexpr const char* kSyntax =
-    "  [--set-interpreter FILENAME]\n"
-    "  [--page-size SIZE]\n"
-    "  [--print-interpreter]\n"
-    "  [--print-os-abi]\t\tPrints 'EI_OSABI' field of ELF header\n"
-    "  [--set-os-abi ABI]\t\tSets 'EI_OSABI' field of ELF header to ABI.\n"
-    "  [--print-soname]\t\tPrints 'DT_SONAME' entry of .dynamic section.\n"
-    "  [--set-soname SONAME]\t\tSets 'DT_SONAME' entry to SONAME.\n"
-    "  [--set-rpath RPATH]\n"
-    "  [--add-rpath RPATH]\n"
-    "  [--remove-rpath]\n"
-    "  [--shrink-rpath]\n"
-    "  [--allowed-rpath-prefixes PREFIXES]\t\tWith '--shrink-rpath', reject rpath entries not starting with the allowed prefix\n"
-    "  [--print-rpath]\n"
-    "  [--force-rpath]\n"
-    "  [--add-needed LIBRARY]\n"
-    "  [--remove-needed LIBRARY]\n"
-    "  [--replace-needed LIBRARY NEW_LIBRARY]\n"
-    "  [--print-needed]\n"
-    "  [--no-default-lib]\n"
-    "  [--clear-symbol-version SYMBOL]\n"
-    "  [--add-debug-tag]\n"
-    "  [--print-execstack]\t\tPrints whether the object requests an executable stack\n"
-    "  [--clear-execstack]\n"
-    "  [--set-execstack]\n"
-    "  [--rename-dynamic-symbols NAME_MAP_FILE]\tRenames dynamic symbols. The map file should contain two symbols (old_name new_name) per line\n"
-    "  [--build-resolution-cache]\tRecords where each NEEDED library resolves against the run path (.note.nixos.ldcache)\n"
-    "  [--output FILE]\n"
-    "  [--in-place]\t\tRewrite the file's own inode (keeps hard links)\n"
-    "  [--sync]\t\tWait until the result is on disk (fsync) before exiting\n"
-    "  [--debug]\n"
-    "  [--version]\n"
-    "  FILENAME...\n";
+// The options that are not edits: questions, where the result goes, and
+// the program's own flags. The edits come from patch::operations().
+struct OtherOption {
+  const char* flag;
+  const char* argument;
+  const char* about;
+};
+constexpr OtherOption kQuestions[] = {
+    {"--print-interpreter", "", ""},
+    {"--print-os-abi", "", "Prints 'EI_OSABI' field of ELF header"},
+    {"--print-soname", "", "Prints 'DT_SONAME' entry of .dynamic section."},
+    {"--print-rpath", "", ""},
+    {"--print-needed", "", ""},
+    {"--print-execstack", "", "Prints whether the object requests an executable stack"},
+};
+constexpr OtherOption kOutputOptions[] = {
+    {"--output", "FILE", ""},
+    {"--in-place", "", "Rewrite the file's own inode (keeps hard links)"},
+    {"--sync", "", "Wait until the result is on disk (fsync) before exiting"},
+    {"--debug", "", ""},
+    {"--version", "", ""},
+};
+
+// "  [--flag ARG]\t\tabout" lines, as patchelf's usage lists them.
+std::string syntax() {
+  std::string out;
+  auto line = [&](std::string_view flag, std::string_view argument, std::string_view about) {
+    out += "  [" + std::string(flag) + (argument.empty() ? "" : " " + std::string(argument)) + "]";
+    if (!about.empty()) out += "\t\t" + std::string(about);
+    out += "\n";
+  };
+  for (const patch::Operation& op : patch::operations()) line(op.flag, op.argument, op.about);
+  for (const OtherOption& o : kQuestions) line(o.flag, o.argument, o.about);
+  for (const OtherOption& o : kOutputOptions) line(o.flag, o.argument, o.about);
+  out += "  FILENAME...\n";
+  return out;
+}
 
 // patchelf reads an argument of the form @FILE from FILE, verbatim.
 std::string resolve_argument(const std::string& arg, bool patchelf_mode) {
@@ -108,103 +113,42 @@ std::string resolve_argument(const std::string& arg, bool patchelf_mode) {
   }
 }
 
-std::vector<std::string> split_colons(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ':');) out.push_back(part);
-  return out;
-}
-
 PatchCommand parse(const std::vector<std::string>& args, bool patchelf_mode) {
   PatchCommand cmd;
   patch::EditPlan& plan = cmd.plan;
-  bool set_rpath = false, add_rpath = false;
-  bool set_execstack = false, clear_execstack = false;
+  std::set<std::string_view> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&]() -> std::string {
-      if (++i == args.size()) throw UsageError("missing argument to " + arg);
-      return resolve_argument(args[i], patchelf_mode);
-    };
-    if (arg == "--set-interpreter" || arg == "--interpreter") {
-      plan.interpreter = value();
-    } else if (arg == "--page-size") {
-      std::string v = value();
-      long size = std::atol(v.c_str());
-      if (size <= 0) throw UsageError("invalid argument to --page-size: " + v);
-      plan.page_size = static_cast<uint64_t>(size);
+    if (const patch::Operation* op = patch::operation_for_flag(arg)) {
+      if (i + op->arguments >= args.size())
+        throw UsageError(op->arguments == 2 ? "missing argument(s) to " + std::string(op->flag)
+                                            : "missing argument to " + arg);
+      std::vector<std::string> values;
+      for (int k = 0; k < op->arguments; ++k) {
+        const std::string& value = args[++i];
+        values.push_back(op->literal ? value : resolve_argument(value, patchelf_mode));
+      }
+      try {
+        op->apply(plan, values);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+      }
+      seen.insert(op->flag);
     } else if (arg == "--print-interpreter") {
       cmd.print.interpreter = true;
     } else if (arg == "--print-os-abi") {
       cmd.print.os_abi = true;
-    } else if (arg == "--set-os-abi") {
-      std::string v = value();
-      plan.os_abi = patch::os_abi_from_argument(v);
-      if (!plan.os_abi) throw UsageError("unrecognized OS ABI '" + v + "'");
     } else if (arg == "--print-soname") {
       cmd.print.soname = true;
-    } else if (arg == "--set-soname") {
-      plan.soname = value();
-    } else if (arg == "--remove-rpath") {
-      plan.rpath.op = patch::RpathEdit::Op::kRemove;
-    } else if (arg == "--shrink-rpath") {
-      plan.rpath.op = patch::RpathEdit::Op::kShrink;
-    } else if (arg == "--allowed-rpath-prefixes") {
-      if (++i == args.size()) throw UsageError("missing argument to " + arg);
-      plan.rpath.allowed_prefixes = split_colons(args[i]);
-    } else if (arg == "--set-rpath") {
-      plan.rpath.value = value();
-      set_rpath = true;
-    } else if (arg == "--add-rpath") {
-      plan.rpath.value = value();
-      add_rpath = true;
     } else if (arg == "--print-rpath") {
       cmd.print.rpath = true;
-    } else if (arg == "--force-rpath") {
-      plan.force_rpath = true;
     } else if (arg == "--print-needed") {
       cmd.print.needed = true;
-    } else if (arg == "--add-needed") {
-      plan.add_needed.push_back(value());
-    } else if (arg == "--remove-needed") {
-      plan.remove_needed.insert(value());
-    } else if (arg == "--replace-needed") {
-      if (i + 2 >= args.size()) throw UsageError("missing argument(s) to --replace-needed");
-      plan.replace_needed[args[i + 1]] = args[i + 2];
-      i += 2;
-    } else if (arg == "--clear-symbol-version") {
-      plan.clear_symbol_version.insert(value());
     } else if (arg == "--print-execstack") {
       cmd.print.execstack = true;
-    } else if (arg == "--clear-execstack") {
-      clear_execstack = true;
-    } else if (arg == "--set-execstack") {
-      set_execstack = true;
-    } else if (arg == "--no-default-lib") {
-      plan.no_default_lib = true;
-    } else if (arg == "--add-debug-tag") {
-      plan.add_debug_tag = true;
-    } else if (arg == "--build-resolution-cache") {
-      plan.build_resolution_cache = true;
-    } else if (arg == "--rename-dynamic-symbols") {
-      if (++i == args.size()) throw UsageError("missing argument to " + arg);
-      const std::string& map_file = args[i];
-      std::istringstream in;
-      try {
-        in.str(base::read_whole_file(map_file));  // never blocks on a FIFO
-      } catch (const base::Error& e) {
-        throw UsageError("cannot open map file '" + map_file + "': " + e.reason());
-      }
-      std::string line, from, to;
-      for (int line_no = 1; std::getline(in, line); ++line_no) {
-        std::istringstream words(line);
-        if (!(words >> from)) break;
-        if (!(words >> to))
-          throw UsageError(map_file + ":" + std::to_string(line_no) + ": map file line is missing the second element");
-        plan.rename_symbols[from] = to;
-      }
     } else if (arg == "--output") {
-      cmd.options.output = value();
+      if (++i == args.size()) throw UsageError("missing argument to " + arg);
+      cmd.options.output = resolve_argument(args[i], patchelf_mode);
     } else if (arg == "--in-place") {
       cmd.options.write.keep_inode = true;
     } else if (arg == "--sync") {
@@ -223,13 +167,10 @@ PatchCommand parse(const std::vector<std::string>& args, bool patchelf_mode) {
       cmd.files.push_back(arg);
     }
   }
-  // patchelf: --print-execstack wins over --clear-execstack over --set-execstack.
-  if (!cmd.print.execstack && (clear_execstack || set_execstack)) plan.execstack = !clear_execstack;
-  if (set_rpath && add_rpath) throw UsageError("--set-rpath option not allowed with --add-rpath");
-  if (plan.rpath.op == patch::RpathEdit::Op::kKeep) {
-    if (set_rpath) plan.rpath.op = patch::RpathEdit::Op::kSet;
-    if (add_rpath) plan.rpath.op = patch::RpathEdit::Op::kAdd;
-  }
+  // patchelf: --print-execstack wins over --clear-execstack and --set-execstack.
+  if (cmd.print.execstack) plan.execstack.reset();
+  if (seen.count("--set-rpath") && seen.count("--add-rpath"))
+    throw UsageError("--set-rpath option not allowed with --add-rpath");
   if (cmd.help || cmd.version) return cmd;
   if (cmd.files.empty()) throw UsageError("missing filename");
   if (plan.force_rpath && plan.build_resolution_cache)
@@ -301,7 +242,7 @@ int run_files(const PatchCommand& cmd, bool patchelf_mode) {
 int run(const std::string& program, const std::vector<std::string>& args, bool patchelf_mode) {
   int usage_status = patchelf_mode ? 1 : kUsage;
   if (args.empty()) {
-    std::fprintf(stderr, "syntax: %s\n%s", program.c_str(), kSyntax);
+    std::fprintf(stderr, "syntax: %s\n%s", program.c_str(), syntax().c_str());
     return usage_status;
   }
   PatchCommand cmd;
@@ -317,7 +258,7 @@ int run(const std::string& program, const std::vector<std::string>& args, bool p
     return 1;
   }
   if (cmd.help) {
-    std::printf("syntax: %s\n%s", program.c_str(), kSyntax);
+    std::printf("syntax: %s\n%s", program.c_str(), syntax().c_str());
     return kOk;
   }
   if (cmd.version) {

@@ -22,7 +22,22 @@ using store::StoreConfig;
 
 void add_profile_option(CLI::App& cmd, std::string& profile) {
   cmd.add_option("--profile", profile, "profile name (default: default), in $SHELF_STATE/profiles/NAME")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& name) { return name.empty() ? std::string("the profile name is empty") : std::string(); },
+          "NAME"));
+}
+
+// A generation number as users type it: a whole number from 1 (CLI11's
+// PositiveNumber names its range as up to 1.79e308).
+CLI::Validator generation_number_check() {
+  return CLI::Validator(
+      [](std::string& text) {
+        bool digits = !text.empty() && text.size() <= 9 &&
+                      text.find_first_not_of("0123456789") == std::string::npos && std::stoi(text) > 0;
+        return digits ? std::string() : "'" + text + "' is not a generation number (1, 2, ...)";
+      },
+      "N");
 }
 
 // One line on stderr: what changed, so a script's stdout stays clean.
@@ -203,7 +218,7 @@ void define_rollback_and_switch(CLI::App& app, int& status) {
   auto o = std::make_shared<Options>();
   CLI::App* sw = app.add_subcommand(
       "switch-generation", "Make generation N of a profile current. Exit 3 when it does not exist.");
-  sw->add_option("number", o->number, "generation number (see `shelf generations`)")->required()->check(CLI::PositiveNumber);
+  sw->add_option("number", o->number, "generation number (see `shelf generations`)")->required()->check(generation_number_check());
   add_profile_option(*sw, o->profile);
   sw->callback([o, &status] {
     guarded(status, [&] {

@@ -50,8 +50,10 @@ Operations (makeWrapper's, applied in the order given; values may hold any byte 
   --suffix-each VAR SEP VALS     --suffix for each blank-separated value of VALS
   --prefix-contents VAR SEP FILES  --prefix with each file's contents (read now; shell wrappers only)
   --suffix-contents VAR SEP FILES  --suffix with each file's contents (shell wrappers only)
-  --chdir DIR                    change directory
-  --run COMMAND                  run a shell command (shell wrappers only)
+  --chdir DIR                    change directory (`-` is the directory named -)
+  --run COMMAND                  run a shell command (shell wrappers only; must parse with the
+                                 wrapper's shell -n; a bash wrapper cannot set UID, EUID, PPID,
+                                 SHELLOPTS or BASHOPTS)
   --add-flags ARGS               arguments before the caller's, split now as sh splits words
                                  (quotes and backslashes honoured, nothing expanded)
   --append-flags ARGS            arguments after the caller's, split the same way

@@ -34,35 +34,49 @@ std::string machine_name(uint16_t m) {
 }
 
 namespace {
-// patchelf's spellings, so --print-os-abi output matches it.
-constexpr std::array<std::pair<uint8_t, const char*>, 12> kOsAbi{{
-    {ELFOSABI_SYSV, "System V"},
-    {ELFOSABI_HPUX, "HP-UX"},
-    {ELFOSABI_NETBSD, "NetBSD"},
-    {ELFOSABI_LINUX, "Linux"},
-    {ELFOSABI_SOLARIS, "Solaris"},
-    {ELFOSABI_AIX, "AIX"},
-    {ELFOSABI_IRIX, "IRIX"},
-    {ELFOSABI_FREEBSD, "FreeBSD"},
-    {ELFOSABI_TRU64, "Tru64"},
-    {ELFOSABI_OPENBSD, "OpenBSD"},
-    {ELFOSABI_ARM, "ARM"},
-    {ELFOSABI_STANDALONE, "Standalone"},
-}};
+// patchelf's table (0.19) and aliases; GNU Hurd is 4 (ELFOSABI_GNU is 3, the
+// same as Linux). ARM and Standalone are named by inspect only.
+constexpr OsAbiName kOsAbi[] = {
+    {ELFOSABI_SYSV, "System V", {"system v", "system-v", "sysv"}, true},
+    {ELFOSABI_HPUX, "HP-UX", {"hp-ux"}, true},
+    {ELFOSABI_NETBSD, "NetBSD", {"netbsd"}, true},
+    {ELFOSABI_LINUX, "Linux", {"linux", "gnu"}, true},
+    {4, "GNU Hurd", {"gnu hurd", "gnu-hurd", "hurd"}, true},
+    {ELFOSABI_SOLARIS, "Solaris", {"solaris"}, true},
+    {ELFOSABI_AIX, "AIX", {"aix"}, true},
+    {ELFOSABI_IRIX, "IRIX", {"irix"}, true},
+    {ELFOSABI_FREEBSD, "FreeBSD", {"freebsd"}, true},
+    {ELFOSABI_TRU64, "Tru64", {"tru64"}, true},
+    {ELFOSABI_OPENBSD, "OpenBSD", {"openbsd"}, true},
+    {13, "OpenVMS", {"openvms"}, true},
+    {ELFOSABI_ARM, "ARM", {}, false},
+    {ELFOSABI_STANDALONE, "Standalone", {}, false},
+};
 }  // namespace
 
+std::span<const OsAbiName> os_abi_names() { return kOsAbi; }
+
 std::string os_abi_name(uint8_t abi) {
-  for (auto& [v, n] : kOsAbi)
-    if (v == abi) return n;
-  if (abi == 5) return "GNU Hurd";  // historical value, no <elf.h> name
+  for (const OsAbiName& n : kOsAbi)
+    if (n.value == abi) return n.name;
   return hex(abi);  // values without a name print as numbers, e.g. 0x61
 }
 
-std::optional<uint8_t> os_abi_from_name(const std::string& name) {
-  for (auto& [v, n] : kOsAbi)
-    if (name == n) return v;
-  if (name == "GNU Hurd") return 5;
-  return std::nullopt;
+bool is_string_tag(uint64_t tag) { return string_tag_name(tag) != nullptr; }
+
+const char* string_tag_name(uint64_t tag) {
+  switch (tag) {
+    case DT_NEEDED: return "DT_NEEDED";
+    case DT_SONAME: return "DT_SONAME";
+    case DT_RPATH: return "DT_RPATH";
+    case DT_RUNPATH: return "DT_RUNPATH";
+    case DT_AUXILIARY: return "DT_AUXILIARY";
+    case DT_FILTER: return "DT_FILTER";
+    case DT_CONFIG: return "DT_CONFIG";
+    case DT_DEPAUDIT: return "DT_DEPAUDIT";
+    case DT_AUDIT: return "DT_AUDIT";
+    default: return nullptr;
+  }
 }
 
 std::string type_name(uint16_t t) {
@@ -73,22 +87,6 @@ std::string type_name(uint16_t t) {
     case ET_DYN: return "DYN";
     case ET_CORE: return "CORE";
     default: return "ET_" + std::to_string(t);
-  }
-}
-
-std::string dynamic_tag_name(uint64_t tag) {
-  switch (tag) {
-    case DT_NEEDED: return "DT_NEEDED";
-    case DT_SONAME: return "DT_SONAME";
-    case DT_RPATH: return "DT_RPATH";
-    case DT_RUNPATH: return "DT_RUNPATH";
-    case DT_STRTAB: return "DT_STRTAB";
-    case DT_STRSZ: return "DT_STRSZ";
-    case DT_FLAGS: return "DT_FLAGS";
-    case DT_FLAGS_1: return "DT_FLAGS_1";
-    case DT_VERNEED: return "DT_VERNEED";
-    case DT_VERDEF: return "DT_VERDEF";
-    default: return "tag " + std::to_string(tag);
   }
 }
 

@@ -96,7 +96,6 @@ class Planner {
 
   void search_path() {
     const RpathEdit& edit = plan_.rpath;
-    if (edit.op == Op::kKeep) return;
     auto& entries = out_.entries;
     std::optional<size_t> rpath = last_with(entries, DT_RPATH), runpath = last_with(entries, DT_RUNPATH);
     std::optional<std::string> current;

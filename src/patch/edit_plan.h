@@ -1,5 +1,5 @@
 // EditPlan: every edit requested for one file, as a value. The command line
-// fills it in; the writer reads it once and writes the result once, so the
+// and recipes fill it in through the table of operations (operations.h); the writer reads it once and writes the result once, so the
 // edits never relayout the file one after another (patchelf's growth problem).
 #pragma once
 
@@ -26,6 +26,8 @@ struct RpathEdit {
   // With kShrink: absolute directories not starting with one of these are
   // dropped even if they hold a library (patchelf's --allowed-rpath-prefixes).
   std::vector<std::string> allowed_prefixes;
+
+  bool operator==(const RpathEdit&) const = default;
 };
 
 struct EditPlan {
@@ -49,12 +51,14 @@ struct EditPlan {
   // .note.nixos.ldcache note (resolution_cache.h), after every other edit.
   bool build_resolution_cache = false;
 
-  // True when the plan asks for no change at all.
+  bool operator==(const EditPlan&) const = default;
+
+  // True when the plan asks for no change at all: it equals a blank plan
+  // (the page size is how, not what), so a new field can never be left out.
   bool empty() const {
-    return !interpreter && rpath.op == RpathEdit::Op::kKeep && !soname &&
-           add_needed.empty() && remove_needed.empty() && replace_needed.empty() &&
-           !no_default_lib && !add_debug_tag && !os_abi && !execstack &&
-           clear_symbol_version.empty() && rename_symbols.empty() && !build_resolution_cache;
+    EditPlan blank;
+    blank.page_size = page_size;
+    return *this == blank;
   }
 };
 

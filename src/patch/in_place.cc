@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "elf/identify.h"
+#include "elf/names.h"
 #include "patch/dynamic_edits.h"
 #include "patch/rename_symbols.h"
 #include "patch/string_space.h"
@@ -14,16 +15,6 @@ namespace shelf::patch {
 using namespace shelf::elf;
 
 namespace {
-
-bool is_string_tag(uint64_t tag) {
-  switch (tag) {
-    case DT_NEEDED: case DT_SONAME: case DT_RPATH: case DT_RUNPATH:
-    case DT_AUXILIARY: case DT_FILTER: case DT_CONFIG: case DT_DEPAUDIT: case DT_AUDIT:
-      return true;
-    default:
-      return false;
-  }
-}
 
 template <typename E>
 class InPlaceEditor {
@@ -182,11 +173,11 @@ class InPlaceEditor {
     // string except the version-record file names and symbol names that are
     // being renamed.
     for (const PlannedEntry& e : edit.entries)
-      if (is_string_tag(e.tag) && !e.text) space.keep(e.value);
+      if (elf::is_string_tag(e.tag) && !e.text) space.keep(e.value);
     for (const StringField& f : fields)
       if (!renamed(f, edit)) space.keep(f.value);
     for (const DynEntry& d : in_.dynamic_entries())
-      if (is_string_tag(d.tag)) space.drop(d.value);
+      if (elf::is_string_tag(d.tag)) space.drop(d.value);
     // A renamed symbol's old name is cleared unless something else uses it.
     for (const StringField& f : fields)
       if (f.kind == StringField::Kind::kSymbolName && renamed(f, edit)) space.drop(f.value);

@@ -1,34 +1,14 @@
 #include "patch/os_abi.h"
 
-#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
+#include "elf/names.h"
+
 namespace shelf::patch {
 
 namespace {
-
-struct AbiName {
-  uint8_t value;
-  const char* printed;
-  std::array<const char*, 3> aliases;  // lower case; unused slots are nullptr
-};
-
-constexpr std::array<AbiName, 12> kNames{{
-    {0, "System V", {"system v", "system-v", "sysv"}},
-    {1, "HP-UX", {"hp-ux"}},
-    {2, "NetBSD", {"netbsd"}},
-    {3, "Linux", {"linux", "gnu"}},
-    {4, "GNU Hurd", {"gnu hurd", "gnu-hurd", "hurd"}},
-    {6, "Solaris", {"solaris"}},
-    {7, "AIX", {"aix"}},
-    {8, "IRIX", {"irix"}},
-    {9, "FreeBSD", {"freebsd"}},
-    {10, "Tru64", {"tru64"}},
-    {12, "OpenBSD", {"openbsd"}},
-    {13, "OpenVMS", {"openvms"}},
-}};
 
 std::string normalise(const std::string& text) {
   size_t begin = text.find_first_not_of(" \t\n");
@@ -42,8 +22,8 @@ std::string normalise(const std::string& text) {
 }  // namespace
 
 std::string os_abi_print_name(uint8_t os_abi) {
-  for (const AbiName& n : kNames)
-    if (n.value == os_abi) return n.printed;
+  for (const elf::OsAbiName& n : elf::os_abi_names())
+    if (n.patchelf && n.value == os_abi) return n.name;
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned>(os_abi));
   return buf;
@@ -51,7 +31,7 @@ std::string os_abi_print_name(uint8_t os_abi) {
 
 std::optional<uint8_t> os_abi_from_argument(const std::string& argument) {
   std::string name = normalise(argument);
-  for (const AbiName& n : kNames)
+  for (const elf::OsAbiName& n : elf::os_abi_names())
     for (const char* alias : n.aliases)
       if (alias && name == alias) return n.value;
   // A number is accepted too (patchelf prints unnamed values as 0x..).

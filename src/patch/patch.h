@@ -58,6 +58,6 @@ PatchOutcome patch_in_tree(const base::Tree& tree, const std::string& rel, const
 // tables only, never every page of a large file. Throws elf::Error (naming
 // `name`) on the first problem.
 void verify_image(const std::string& name, std::span<const uint8_t> bytes);
-void verify_file(const std::string& path);
+
 
 }  // namespace shelf::patch

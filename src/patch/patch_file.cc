@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "elf/identify.h"
-#include "elf/mapped_file.h"
+#include "elf/names.h"
 #include "elf/string_budget.h"
 #include "patch/image.h"
 #include "patch/in_place.h"
@@ -18,37 +18,15 @@ namespace shelf::patch {
 
 using namespace shelf::elf;
 
-namespace {
-
-bool is_string_tag(uint64_t tag) {
-  return tag == DT_NEEDED || tag == DT_SONAME || tag == DT_RPATH || tag == DT_RUNPATH;
-}
-
-const char* tag_name(uint64_t tag) {
-  switch (tag) {
-    case DT_NEEDED: return "DT_NEEDED";
-    case DT_SONAME: return "DT_SONAME";
-    case DT_RPATH: return "DT_RPATH";
-    default: return "DT_RUNPATH";
-  }
-}
-
-}  // namespace
-
 void verify_image(const std::string& name, std::span<const uint8_t> bytes) {
   elf::visit(name, bytes, [&]<typename E>(const ElfFile<E>& f) {
     (void)f.interpreter();
     elf::StringBudget<E> budget(f);
     for (const DynEntry& d : f.dynamic_entries())
-      if (is_string_tag(d.tag)) budget.take(f.dynamic_string(d.value, "dynamic entry"), tag_name(d.tag));
+      if (elf::is_string_tag(d.tag)) budget.take(f.dynamic_string(d.value, "dynamic entry"), elf::string_tag_name(d.tag));
     (void)f.version_needs();
     (void)f.version_defs();
   });
-}
-
-void verify_file(const std::string& path) {
-  MappedFile mapped(path);
-  verify_image(path, mapped.bytes());
 }
 
 namespace {

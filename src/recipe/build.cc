@@ -43,7 +43,7 @@ std::vector<std::string> describe_plan(const Recipe& recipe) {
   std::vector<std::string> lines;
   for (const Source& s : recipe.sources)
     lines.push_back("source " + (s.url.empty() ? s.path : s.url) + " (sha256 " + s.sha256 + ", unpack " +
-                    unpack_name(s.unpack) +
+                    std::string(store::archive_format(s.unpack).name) +
                     (s.strip_components ? ", strip_components " + std::to_string(s.strip_components) : "") +
                     (s.dest.empty() ? "" : ", into " + s.dest) + ")");
   for (const std::string& r : recipe.remove) lines.push_back("remove " + r);
@@ -57,11 +57,7 @@ std::vector<std::string> describe_plan(const Recipe& recipe) {
   }
   for (const FilePatch& p : recipe.patch.files) {
     std::string line = "patch $out/" + p.glob + ":";
-    if (p.interpreter) line += " interpreter " + *p.interpreter;
-    if (p.rpath) line += " rpath " + *p.rpath;
-    for (const std::string& n : p.add_needed) line += " add_needed " + n;
-    for (const std::string& n : p.remove_needed) line += " remove_needed " + n;
-    for (const auto& [from, to] : p.replace_needed) line += " replace_needed " + from + "=" + to;
+    for (const FileEdit& e : p.edits) line += " " + patch::describe_recipe_edit(*e.operation, e.values);
     lines.push_back(line);
   }
   for (const WrapperRule& w : recipe.wrappers) {

@@ -54,10 +54,10 @@ void check_expansions(const Recipe& recipe, const Substitutions& subst) {
   auto check = [&](const std::string& value, const Origin& origin) { expand(value, subst, recipe.file, origin); };
   for (size_t i = 0; i < recipe.patch.runtime_deps.size(); ++i)
     check(recipe.patch.runtime_deps[i], recipe.patch.runtime_dep_origins[i]);
-  for (const FilePatch& p : recipe.patch.files) {
-    if (p.interpreter) check(*p.interpreter, p.origin);
-    if (p.rpath) check(*p.rpath, p.origin);
-  }
+  for (const FilePatch& p : recipe.patch.files)
+    for (const FileEdit& e : p.edits)
+      if (e.operation->expands)
+        for (const std::string& v : e.values) check(v, p.origin);
   for (const WrapperRule& w : recipe.wrappers) {
     check(w.target, w.origin);
     for (size_t i = 0; i < w.operations.size(); ++i)

@@ -1,5 +1,6 @@
 #include "recipe/parse.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include "base/error.h"
 #include "base/input_file.h"
 #include "recipe/toml_reader.h"
+#include "store/archive_formats.h"
 #include "store/error.h"
 #include "store/hash.h"
 #include "store/store_path.h"
@@ -16,29 +18,6 @@
 namespace shelf::recipe {
 
 namespace fs = std::filesystem;
-
-const char* unpack_name(Unpack unpack) {
-  switch (unpack) {
-    case Unpack::kTar: return "tar";
-    case Unpack::kZip: return "zip";
-    case Unpack::kDeb: return "deb";
-    case Unpack::kMakeself: return "makeself";
-    case Unpack::kNpm: return "npm";
-    case Unpack::kNone: return "none";
-  }
-  return "?";
-}
-
-std::optional<Unpack> unpack_from_name(const std::string& name) {
-  static const std::pair<const char*, Unpack> kSuffixes[] = {
-      {".tar", Unpack::kTar},     {".tar.gz", Unpack::kTar},  {".tgz", Unpack::kTar},     {".tar.xz", Unpack::kTar},
-      {".txz", Unpack::kTar},     {".tar.zst", Unpack::kTar}, {".tzst", Unpack::kTar},    {".tar.bz2", Unpack::kTar},
-      {".tbz2", Unpack::kTar},    {".tar.lz4", Unpack::kTar}, {".zip", Unpack::kZip},     {".deb", Unpack::kDeb},
-      {".run", Unpack::kMakeself}};
-  for (const auto& [suffix, unpack] : kSuffixes)
-    if (name.ends_with(suffix)) return unpack;
-  return std::nullopt;
-}
 
 namespace {
 
@@ -71,16 +50,12 @@ Source read_source(const toml::table& table, const std::string& file, const std:
     r.fail("sha256", std::string("expected a SHA-256 (base-16, Nix base-32 or SRI): ") + e.reason());
   }
   if (auto unpack = r.string("unpack")) {
-    bool known = false;
-    for (Unpack u : {Unpack::kTar, Unpack::kZip, Unpack::kDeb, Unpack::kMakeself, Unpack::kNpm, Unpack::kNone})
-      if (*unpack == unpack_name(u)) {
-        s.unpack = u;
-        known = true;
-      }
-    if (!known) r.fail("unpack", "expected one of tar, zip, deb, makeself, npm, none; got '" + *unpack + "'");
+    auto named = store::archive_format_named(*unpack);
+    if (!named) r.fail("unpack", "expected one of " + store::archive_format_names() + "; got '" + *unpack + "'");
+    s.unpack = *named;
   } else {
     std::string name = s.path.empty() ? s.url : s.path;
-    auto implied = unpack_from_name(fs::path(name).filename().string());
+    auto implied = store::archive_format_of_name(fs::path(name).filename().string());
     if (!implied) r.fail("unpack", "missing, and the name '" + name + "' does not say how to unpack it");
     s.unpack = *implied;
   }
@@ -227,6 +202,10 @@ DesktopRule read_desktop(const toml::table& table, const std::string& file, cons
       d.id += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
   }
   if (d.id.find('/') != std::string::npos || d.id.starts_with(".")) r.fail("id", "'" + d.id + "' is not a file name");
+  // A file name in a store path, and a word in desktop files: no NUL (TOML
+  // allows "\u0000"), newline or other control character.
+  if (std::any_of(d.id.begin(), d.id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    r.fail("id", "holds a control character (NUL, newline, ...); not a file name");
   d.icon = r.string("icon").value_or("");
   d.comment = r.string("comment").value_or("");
   for (const std::string& c : r.strings("categories", true)) {
@@ -247,18 +226,33 @@ FilePatch read_file_patch(const toml::node& node, const std::string& file, const
   p.glob = glob;
   p.origin = {key, position_of(node)};
   if (!stays_inside(glob)) throw Error(file, key, "must be a relative path without '..'", position_of(node));
-  p.interpreter = r.string("interpreter");
-  if (r.get("rpath")) {
-    std::string joined;
-    for (const std::string& dir : r.strings("rpath", true)) joined += (joined.empty() ? "" : ":") + dir;
-    p.rpath = joined;
+  // The keys and how each is spelled come from the patcher's table.
+  for (const patch::Operation& op : patch::operations()) {
+    std::string name(op.recipe_key);
+    switch (op.recipe_value) {
+      case patch::RecipeValue::kNone:
+        break;
+      case patch::RecipeValue::kString:
+        if (std::optional<std::string> v = r.string(name)) p.edits.push_back({&op, {*v}});
+        break;
+      case patch::RecipeValue::kPath:
+        if (r.get(name)) {
+          std::string joined;
+          for (const std::string& dir : r.strings(name, true)) joined += (joined.empty() ? "" : ":") + dir;
+          p.edits.push_back({&op, {joined}});
+        }
+        break;
+      case patch::RecipeValue::kList:
+        for (const std::string& v : r.strings(name)) p.edits.push_back({&op, {v}});
+        break;
+      case patch::RecipeValue::kPairs:
+        if (const toml::table* pairs = r.table(name))
+          for (auto&& [from, to] : *pairs)
+            p.edits.push_back(
+                {&op, {std::string(from.str()), string_element(to, file, r.key(name) + "." + std::string(from.str()))}});
+        break;
+    }
   }
-  p.add_needed = r.strings("add_needed");
-  p.remove_needed = r.strings("remove_needed");
-  if (const toml::table* replace = r.table("replace_needed"))
-    for (auto&& [from, to] : *replace)
-      p.replace_needed[std::string(from.str())] =
-          string_element(to, file, r.key("replace_needed") + "." + std::string(from.str()));
   r.finish();
   return p;
 }

@@ -15,8 +15,4 @@ Recipe parse_recipe_file(const std::string& file);
 // relative paths).
 Recipe parse_recipe_text(const std::string& file, const std::string& text);
 
-// The unpack method a file name implies (.tar.*, .tgz, .zip, .deb, .run),
-// or nullopt when the name says nothing.
-std::optional<Unpack> unpack_from_name(const std::string& name);
-
 }  // namespace shelf::recipe

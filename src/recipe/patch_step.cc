@@ -20,14 +20,16 @@ namespace {
 
 patch::EditPlan edits_of(const Recipe& recipe, const FilePatch& p, const Substitutions& subst) {
   patch::EditPlan plan;
-  if (p.interpreter) plan.interpreter = expand(*p.interpreter, subst, recipe.file, p.origin);
-  if (p.rpath) {
-    plan.rpath.op = patch::RpathEdit::Op::kSet;
-    plan.rpath.value = expand(*p.rpath, subst, recipe.file, p.origin);
+  for (const FileEdit& e : p.edits) {
+    std::vector<std::string> values = e.values;
+    if (e.operation->expands)
+      for (std::string& v : values) v = expand(v, subst, recipe.file, p.origin);
+    try {
+      e.operation->apply(plan, values);
+    } catch (const std::invalid_argument& err) {
+      throw Error(recipe.file, p.origin.key, err.what(), p.origin.at);
+    }
   }
-  for (const std::string& lib : p.add_needed) plan.add_needed.push_back(lib);
-  plan.remove_needed.insert(p.remove_needed.begin(), p.remove_needed.end());
-  plan.replace_needed = p.replace_needed;
   return plan;
 }
 

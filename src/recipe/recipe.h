@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "patch/operations.h"
 #include "recipe/error.h"
+#include "store/archive_formats.h"
 #include "wrap/wrapper_spec.h"
 
 namespace shelf::recipe {
@@ -22,13 +24,11 @@ struct Origin {
   Position at;
 };
 
-enum class Unpack { kTar, kZip, kDeb, kMakeself, kNpm, kNone };
-
 struct Source {
   std::string path;          // relative to the recipe's directory, or absolute
   std::string url;           // instead of path: fetched (file://, http://, https://)
   std::string sha256;        // of the file itself, as written (any form Hash::parse takes)
-  Unpack unpack = Unpack::kTar;
+  store::ArchiveFormat unpack = store::ArchiveFormat::kTar;  // a row of store/archive_formats.h
   int strip_components = 0;  // leading path components dropped, as tar --strip-components
   std::string dest;          // where in the build tree its contents go ("" = the top)
   Origin origin;             // the [[source]] table
@@ -51,13 +51,17 @@ struct InstallRule {
 };
 
 // [patch.files."GLOB"]: explicit edits for the output files matching GLOB.
+// One edit of a [patch.files."GLOB"] table: an operation of the patcher's
+// table (patch/operations.h, which also says which keys recipes offer) and
+// its values as the recipe wrote them (substituted at build time).
+struct FileEdit {
+  const patch::Operation* operation;
+  std::vector<std::string> values;  // an array under a path key is joined with ':'
+};
+
 struct FilePatch {
   std::string glob;  // relative to $out
-  std::optional<std::string> interpreter;
-  std::optional<std::string> rpath;  // an array in TOML is joined with ':'
-  std::vector<std::string> add_needed;
-  std::vector<std::string> remove_needed;
-  std::map<std::string, std::string> replace_needed;
+  std::vector<FileEdit> edits;  // in the table's order
   Origin origin;
 };
 
@@ -108,7 +112,5 @@ struct Recipe {
   std::vector<WrapperRule> wrappers;
   std::vector<DesktopRule> desktops;
 };
-
-const char* unpack_name(Unpack unpack);
 
 }  // namespace shelf::recipe

@@ -10,9 +10,9 @@
 #include "base/input_file.h"
 #include "recipe/fetch.h"
 #include "recipe/tree_ops.h"
+#include "store/archive_formats.h"
 #include "store/error.h"
 #include "store/hash.h"
-#include "store/makeself.h"
 #include "store/unpack.h"
 
 namespace shelf::recipe {
@@ -47,25 +47,15 @@ std::string head_of(const std::string& path) { return base::read_range(path, 0, 
 // The declared method must fit the content: a .run that is no makeself
 // installer would otherwise be read as something else.
 void check_kind(const Recipe& recipe, const Source& source, const std::string& path) {
-  std::string head = head_of(path);
-  bool fits = true;
-  switch (source.unpack) {
-    case Unpack::kDeb: fits = head.starts_with("!<arch>\ndebian-binary"); break;
-    case Unpack::kMakeself: fits = store::looks_like_makeself(head); break;
-    case Unpack::kZip: fits = head.starts_with("PK"); break;
-    case Unpack::kTar:
-    case Unpack::kNpm:
-      fits = !store::looks_like_makeself(head) && !head.starts_with("!<arch>") && !head.starts_with("PK");
-      break;
-    case Unpack::kNone: break;
-  }
-  if (!fits)
-    throw Error(recipe.file, source.origin.key + ".unpack",
-                path + " is not what unpack = \"" + unpack_name(source.unpack) + "\" expects", source.origin.at);
+  if (!store::archive_content_fits(source.unpack, head_of(path)))
+    throw Error(
+        recipe.file, source.origin.key + ".unpack",
+        path + " is not what unpack = \"" + std::string(store::archive_format(source.unpack).name) + "\" expects",
+        source.origin.at);
 }
 
 void unpack_one(const Recipe& recipe, const Source& source, const std::string& path, const std::string& dir) {
-  if (source.unpack == Unpack::kNone) {
+  if (store::archive_format(source.unpack).reader == store::ArchiveReader::kCopy) {
     fs::create_directories(dir);
     std::error_code ec;
     fs::copy_file(path, fs::path(dir) / fs::path(path).filename(), ec);
@@ -74,18 +64,12 @@ void unpack_one(const Recipe& recipe, const Source& source, const std::string& p
   }
   check_kind(recipe, source, path);
   try {
-    store::unpack_archive(path, dir);
+    // Also the format's post-step: npm's package/ is dropped whatever the
+    // file is called.
+    store::unpack_archive_as(source.unpack, path, dir);
   } catch (const store::Error& e) {
     throw Error(recipe.file, source.origin.key, std::string("cannot unpack: ") + e.what(), source.origin.at);
   }
-  // npm packs everything below package/; the store's importer strips it
-  // only for *.tgz names.
-  fs::path d(dir);
-  base::Tree parent(d.parent_path().string());
-  std::string name = d.filename().string();
-  if (source.unpack == Unpack::kNpm && fs::is_directory(fs::symlink_status(dir + "/package")) &&
-      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1)
-    strip_components(parent, name, 1, recipe.file, source.origin);
 }
 
 }  // namespace

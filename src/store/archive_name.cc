@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "store/archive_formats.h"
+
 namespace shelf::store {
 
 namespace {
@@ -9,11 +11,6 @@ namespace {
 bool allowed(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("+._?=-").find(c) != std::string_view::npos;
 }
-
-// Longest first, so ".tar.gz" wins over ".gz".
-constexpr std::string_view kExtensions[] = {
-    ".tar.gz", ".tar.xz", ".tar.zst", ".tar.bz2", ".tar.lz4", ".tar.Z", ".tgz", ".txz", ".tzst", ".tbz2", ".tbz",
-    ".tar",    ".zip",    ".deb",     ".run",     ".gz",      ".xz",    ".zst", ".bz2", ".7z",   ".cpio"};
 
 }  // namespace
 
@@ -38,12 +35,9 @@ std::string archive_default_name(const std::string& file) {
   std::string_view base = file;
   while (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
   if (size_t slash = base.find_last_of('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
-  for (std::string_view ext : kExtensions) {
-    if (base.size() > ext.size() && base.ends_with(ext)) {
-      base.remove_suffix(ext.size());
-      break;
-    }
-  }
+  // The longest suffix of any row of archive_formats.h, so ".tar.gz" wins
+  // over ".gz".
+  base.remove_suffix(archive_suffix_of(base).size());
   return sanitize_name(base);
 }
 

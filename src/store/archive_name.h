@@ -13,8 +13,9 @@ namespace shelf::store {
 // 207 characters kept, "unknown" when nothing is left.
 std::string sanitize_name(std::string_view name);
 
-// "/dl/Foo App-1.2.tar.gz" -> "Foo-App-1.2"; strips .tar.{gz,xz,zst,bz2},
-// .tgz, .txz, .tzst, .tbz2, .tar, .zip, .deb, .run and similar.
+// "/dl/Foo App-1.2.tar.gz" -> "Foo-App-1.2"; strips the longest archive or
+// compression suffix archive_formats.h knows (.tar.{gz,xz,zst,bz2}, .tgz,
+// .txz, .tzst, .tbz2, .tar, .zip, .deb, .run and similar).
 std::string archive_default_name(const std::string& file);
 
 }  // namespace shelf::store

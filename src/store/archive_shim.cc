@@ -129,6 +129,11 @@ int archive_read_next_header(struct archive* a, struct archive_entry** entry) {
   return real(a, entry);
 }
 
+la_int64_t archive_read_header_position(struct archive* a) {
+  SHELF_REAL(archive_read_header_position);
+  return real(a);
+}
+
 la_ssize_t archive_read_data(struct archive* a, void* buffer, size_t size) {
   SHELF_REAL(archive_read_data);
   return real(a, buffer, size);

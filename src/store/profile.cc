@@ -206,14 +206,17 @@ ProfileChange Profile::commit(const StorePathSet& members) {
 
   std::vector<int> existing = numbers();
   int next = existing.empty() ? 1 : existing.back() + 1;
+  // What is current before the new generation's link exists: when the
+  // current generation's link was deleted, the new one may take its
+  // number, and the profile then switches from nothing, not "unchanged".
+  std::optional<int> from = current();
   std::string link = generation_link(next);
   if (symlink(store_.print(info.path).c_str(), link.c_str()) != 0)
     throw Error(link, "cannot create the generation link: " + errno_text(errno));
-  return switch_locked(next);
+  return switch_locked(next, from);
 }
 
-ProfileChange Profile::switch_locked(int number) {
-  std::optional<int> from = current();
+ProfileChange Profile::switch_locked(int number, std::optional<int> from) {
   std::string temp = dir_ + "/." + name_ + ".tmp-" + std::to_string(getpid());
   std::string target = name_ + "-" + std::to_string(number) + "-link";  // relative, as Nix's
   ::unlink(temp.c_str());
@@ -230,7 +233,7 @@ ProfileChange Profile::switch_to(int number) {
   FileLock writing(dir_ + "/" + name_ + ".lock", FileLock::Mode::kExclusive);
   if (!read_link(generation_link(number)))
     throw BadInput(generation_link(number), "no generation " + std::to_string(number) + " in profile " + name_);
-  return switch_locked(number);
+  return switch_locked(number, current());
 }
 
 ProfileChange Profile::rollback() {
@@ -241,7 +244,7 @@ ProfileChange Profile::rollback() {
   for (int n : numbers())
     if (n < *now) previous = n;
   if (!previous) throw Refused(link_path(), "no generation older than " + std::to_string(*now));
-  return switch_locked(*previous);
+  return switch_locked(*previous, current());
 }
 
 std::vector<int> Profile::delete_generations(const GenerationSelection& which, int64_t now, bool dry_run) {

@@ -91,7 +91,9 @@ class Profile {
 
  private:
   ProfileChange commit(const StorePathSet& members);
-  ProfileChange switch_locked(int number);
+  // Points the profile at generation `number`; `from` is the generation
+  // that was current before.
+  ProfileChange switch_locked(int number, std::optional<int> from);
   std::string generation_link(int number) const { return dir_ + "/" + name_ + "-" + std::to_string(number) + "-link"; }
   std::vector<int> numbers();
   std::vector<GenerationAge> ages();

@@ -7,11 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <vector>
 
+#include "store/archive_formats.h"
 #include "store/error.h"
 #include "store/makeself.h"
 #include "store/safe_extract.h"
@@ -28,34 +30,23 @@ struct ReaderDeleter {
 };
 using Reader = std::unique_ptr<archive, ReaderDeleter>;
 
-enum class Formats { kContents, kDebianAr };
-
-// A reader for the formats `store import` accepts (see unpack.h), with the
-// decompression filters libarchive implements itself or through a linked
-// library. Not archive_read_support_filter_all: that also enables filters
-// (lrzip, lzop, grzip) that only exist as external programs, and an import
-// must not start programs chosen by the archive's first bytes.
-Reader new_reader(Formats formats) {
+// A reader with every compression filter of the table (archive_filters())
+// and the libarchive formats of `row`, or with `row` null those of every
+// row libarchive reads directly (the reader for tar, zip, cpio, 7z, and for
+// what a .deb or a makeself installer holds). Only the formats the table
+// lists are enabled (archive_formats.cc says why).
+Reader new_reader(const ArchiveFormatInfo* row = nullptr) {
   Reader reader(archive_read_new());
   if (!reader) throw Error("libarchive", "cannot allocate a reader");
   archive* a = reader.get();
-  archive_read_support_filter_gzip(a);
-  archive_read_support_filter_bzip2(a);
-  archive_read_support_filter_xz(a);
-  archive_read_support_filter_lzma(a);
-  archive_read_support_filter_lzip(a);
-  archive_read_support_filter_zstd(a);
-  archive_read_support_filter_lz4(a);
-  archive_read_support_filter_compress(a);
-  if (formats == Formats::kDebianAr) {
-    archive_read_support_format_ar(reader.get());
-  } else {
-    archive_read_support_format_tar(reader.get());
-    archive_read_support_format_gnutar(reader.get());
-    archive_read_support_format_zip(reader.get());
-    archive_read_support_format_cpio(reader.get());
-    archive_read_support_format_7zip(reader.get());
+  for (const ArchiveFilter& filter : archive_filters()) filter.enable(a);
+  std::vector<LibarchiveSupport> enabled;
+  for (const ArchiveFormatInfo& each : archive_formats()) {
+    if (row ? &each != row : each.reader != ArchiveReader::kLibarchive) continue;
+    for (LibarchiveSupport support : each.libarchive)
+      if (std::find(enabled.begin(), enabled.end(), support) == enabled.end()) enabled.push_back(support);
   }
+  for (LibarchiveSupport support : enabled) support(a);
   return reader;
 }
 
@@ -115,31 +106,41 @@ void open_or_fail(archive* reader, int rc, const std::string& file) {
 }
 
 void unpack_plain(const std::string& file, const std::string& dest) {
-  Reader reader = new_reader(Formats::kContents);
+  Reader reader = new_reader();
   open_or_fail(reader.get(), archive_read_open_filename(reader.get(), file.c_str(), kBlockSize), file);
   extract_entries(reader.get(), dest, file, "");
 }
 
-void unpack_deb(const std::string& file, const std::string& dest) {
-  Reader outer = new_reader(Formats::kDebianAr);
+void unpack_deb(const std::string& file, const std::string& dest, const ArchiveFormatInfo& row) {
+  Reader outer = new_reader(&row);
   open_or_fail(outer.get(), archive_read_open_filename(outer.get(), file.c_str(), kBlockSize), file);
+  int64_t members_end = 8;  // after "!<arch>\n": where the last member read ends
   for (;;) {
     archive_entry* entry = nullptr;
+    int64_t header_at = archive_read_header_position(outer.get());
     int rc = archive_read_next_header(outer.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) {
       const char* text = archive_error_string(outer.get());
       throw BadInput(file, std::string("cannot read the .deb: ") + (text ? text : "unknown libarchive error"));
     }
+    int64_t size = archive_entry_size(entry);
+    members_end = header_at + 60 + size + (size % 2);  // ar: a 60-byte header, data padded to even
     std::string member = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     if (!member.starts_with("data.tar")) continue;
     MemberSource source{outer.get()};
-    Reader inner = new_reader(Formats::kContents);
+    Reader inner = new_reader();
     open_or_fail(inner.get(), archive_read_open(inner.get(), &source, nullptr, read_member, nullptr),
                  file + ": " + member);
     extract_entries(inner.get(), dest, file, member);
     return;
   }
+  // Bytes after the last whole member are the start of one that was cut
+  // off: a truncated download, not a package without data.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && st.st_size > members_end)
+    throw BadInput(file, "is truncated: it ends " + std::to_string(st.st_size - members_end) +
+                             " bytes into the next member, before the data.tar.* member (an incomplete download?)");
   throw BadInput(file, "a .deb without a data.tar.* member");
 }
 
@@ -150,7 +151,7 @@ void unpack_makeself(const std::string& file, int fd, std::string_view head, uin
     FileRange range{fd, at, at + payload.sizes[i]};
     at += payload.sizes[i];
     std::string member = "makeself payload " + std::to_string(i + 1) + " (offset " + std::to_string(range.pos) + ")";
-    Reader reader = new_reader(Formats::kContents);
+    Reader reader = new_reader();
     open_or_fail(reader.get(), archive_read_open(reader.get(), &range, nullptr, read_range, nullptr),
                  file + ": " + member);
     extract_entries(reader.get(), dest, file, member);
@@ -167,17 +168,36 @@ std::vector<std::string> names_in(const std::string& dir) {
   return names;
 }
 
-// npm packs a package as `package/...` in a .tgz; the store holds what is
-// inside `package/`.
-void strip_npm_prefix(const std::string& file, const std::string& dest) {
+// ArchivePostStep::kDropPackagePrefix: npm packs a package as
+// `package/...`; the store holds what is inside. A tree that is only the
+// directory package/ (and, when only the file name said npm, holds
+// package/package.json: a .tgz is as often a plain tarball) becomes its
+// contents.
+void drop_package_prefix(const std::string& dest, bool need_manifest) {
   struct stat st;
-  if (!file.ends_with(".tgz") || names_in(dest) != std::vector<std::string>{"package"} ||
-      lstat((dest + "/package/package.json").c_str(), &st) != 0)
+  if (names_in(dest) != std::vector<std::string>{"package"} || lstat((dest + "/package").c_str(), &st) != 0 ||
+      !S_ISDIR(st.st_mode))
     return;
+  if (need_manifest && lstat((dest + "/package/package.json").c_str(), &st) != 0) return;
   std::string moved = dest + ".package";
   if (rename((dest + "/package").c_str(), moved.c_str()) != 0 || rmdir(dest.c_str()) != 0 ||
       rename(moved.c_str(), dest.c_str()) != 0)
     throw Error(dest, "cannot strip the npm package/ prefix: " + errno_text(errno));
+}
+
+// `by_name`: only the file's name suggested the format, so the tree must
+// show it too.
+void post_step(ArchivePostStep step, const std::string& dest, bool by_name) {
+  switch (step) {
+    case ArchivePostStep::kNone: break;
+    case ArchivePostStep::kDropPackagePrefix: drop_package_prefix(dest, by_name); break;
+  }
+}
+
+bool ends_with_any(const std::string& file, std::span<const std::string_view> suffixes) {
+  for (std::string_view suffix : suffixes)
+    if (file.ends_with(suffix)) return true;
+  return false;
 }
 
 }  // namespace
@@ -194,16 +214,35 @@ void unpack_archive(const std::string& file, const std::string& dest) {
   head.resize(static_cast<size_t>(got));
 
   if (mkdir(dest.c_str(), 0755) != 0) throw Error(dest, "cannot create directory: " + errno_text(errno));
-  if (head.starts_with("!<arch>\ndebian-binary")) {
-    unpack_deb(file, dest);
-  } else if (looks_like_makeself(head)) {
-    unpack_makeself(file, fd.fd, head, static_cast<uint64_t>(st.st_size), dest);
-  } else if (head.starts_with("#!")) {
-    throw BadInput(file, "a script, not an archive (and not a makeself installer)");
-  } else {
-    unpack_plain(file, dest);
-    strip_npm_prefix(file, dest);
+  // The table's magic picks the reader; what none of shelf's own readers
+  // claims is libarchive's to recognise (or refuse: an ar archive that is
+  // no .deb).
+  std::optional<ArchiveFormat> format = archive_format_of_content(head);
+  const ArchiveFormatInfo* row = format ? &archive_format(*format) : nullptr;
+  ArchiveReader reader = row ? row->reader : ArchiveReader::kLibarchive;
+  switch (reader) {
+    case ArchiveReader::kDebianAr: unpack_deb(file, dest, *row); break;
+    case ArchiveReader::kMakeself: unpack_makeself(file, fd.fd, head, static_cast<uint64_t>(st.st_size), dest); break;
+    case ArchiveReader::kLibarchive:
+    case ArchiveReader::kCopy:  // never recognised from content
+      if (head.starts_with("#!")) throw BadInput(file, "a script, not an archive (and not a makeself installer)");
+      unpack_plain(file, dest);
+      // A post-step of a format libarchive does not tell apart by content
+      // (npm's package/) is done when the file's name suggests the format,
+      // and only when the tree shows it.
+      for (const ArchiveFormatInfo& each : archive_formats())
+        if (each.reader == ArchiveReader::kLibarchive && each.post_step != ArchivePostStep::kNone &&
+            (ends_with_any(file, each.implied_by) || ends_with_any(file, each.other_suffixes)))
+          post_step(each.post_step, dest, true);
+      break;
   }
+}
+
+void unpack_archive_as(ArchiveFormat format, const std::string& file, const std::string& dest) {
+  const ArchiveFormatInfo& row = archive_format(format);
+  if (row.reader == ArchiveReader::kCopy) throw Error(file, std::string(row.name) + " is not an archive format");
+  unpack_archive(file, dest);
+  post_step(row.post_step, dest, false);
 }
 
 PathInfo import_archive(Store& store, const std::string& file, std::string_view name) {

@@ -103,6 +103,7 @@ std::optional<Plan> decode_plan(const std::string& bytes, const std::string& con
     at = p;
   }
   if (!have_target) throw input_error(context, "wrapper configuration names no target");
+  check_plan(plan, context);  // read back: trusted no more than a command line
   return plan;
 }
 

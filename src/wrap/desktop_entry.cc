@@ -1,6 +1,7 @@
 #include "wrap/desktop_entry.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "wrap/categories.h"
@@ -10,14 +11,22 @@ namespace shelf::wrap {
 
 namespace {
 
-// Returns the length of the UTF-8 sequence at `s[i]`, 0 when invalid.
+// Returns the length of the UTF-8 sequence at `s[i]`, 0 when invalid: as
+// Unicode defines well-formed UTF-8 (and desktop-file-validate checks it),
+// so no overlong form (C0 80, E0 80 80, F0 80 80 80), no UTF-16 surrogate
+// (ED A0 80 .. ED BF BF) and nothing past U+10FFFF (F4 90 80 80 on).
 size_t utf8_length(const std::string& s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
   if (len == 0 || i + len > s.size()) return 0;
   for (size_t k = 1; k < len; ++k)
     if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return 0;
-  if (len == 2 && c < 0xc2) return 0;  // overlong
+  uint32_t code = len == 1 ? c : c & (0x7f >> len);
+  for (size_t k = 1; k < len; ++k) code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[len]) return 0;                   // overlong
+  if (code >= 0xd800 && code <= 0xdfff) return 0;       // surrogate
+  if (code > 0x10ffff) return 0;                        // past Unicode
   return len;
 }
 

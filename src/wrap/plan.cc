@@ -175,6 +175,25 @@ bool valid_variable_name(const std::string& name) {
   });
 }
 
+void check_plan(const Plan& plan, const std::string& context) {
+  require_no_nul(plan.target, context);
+  if (plan.target.empty() || plan.target[0] != '/')
+    throw input_error(context, "wrapper configuration names a target that is not an absolute path");
+  for (const Step& s : plan.steps) {
+    for (const std::string& f : s.fields) require_no_nul(f, context);
+    switch (s.kind) {
+      case SHELF_STEP_SET: case SHELF_STEP_SET_DEFAULT: case SHELF_STEP_UNSET:
+      case SHELF_STEP_PREFIX: case SHELF_STEP_SUFFIX:
+        if (!valid_variable_name(s.fields.at(0)))
+          throw input_error(context, std::string("wrapper configuration: ") + shelf_step_flag(s.kind) +
+                                         " names a variable that is not a shell name");
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 Plan lower(const WrapperSpec& spec) {
   if (spec.target.empty()) throw usage_error("TARGET", "no program to wrap");
   require_no_nul(spec.target, "TARGET");

@@ -34,6 +34,12 @@ Plan merged(const Plan& base, const std::vector<Step>& more);
 // True when VAR is a name both /bin/sh and the launcher accept.
 bool valid_variable_name(const std::string& name);
 
+// Checks a plan read back from an existing wrapper exactly as lower()
+// checks command-line input: an absolute target, shell names where a step
+// names a variable, no NUL anywhere. A crafted plan must never put text
+// into a script unquoted. Throws wrap::Error naming `context`.
+void check_plan(const Plan& plan, const std::string& context);
+
 // Throws wrap::Error when `spec` uses flags a compiled wrapper cannot
 // execute (--run needs a shell; --*-contents are refused like
 // makeBinaryWrapper refuses them).

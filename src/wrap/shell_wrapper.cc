@@ -3,6 +3,12 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "wrap/binary_wrapper.h"
 #include "wrap/error.h"
@@ -44,6 +50,47 @@ void write_list_step(std::string& out, const Step& step) {
   out += var + "=${" + var + "#\"$__shelf_s\"}; " + var + "=${" + var + "%\"$__shelf_s\"}; export " + var + "\n";
 }
 
+// Variables bash makes read-only: assigning one aborts a bash wrapper
+// before the program starts.
+bool bash_read_only(const std::string& name) {
+  return name == "UID" || name == "EUID" || name == "PPID" || name == "SHELLOPTS" || name == "BASHOPTS";
+}
+
+// `SHELL -n -c TEXT`: 0 when the shell parses TEXT (nothing runs). The
+// wrapper's own shell when it exists here, else /bin/sh.
+bool shell_parses(const std::string& shell, const std::string& text) {
+  std::string sh = ::access(shell.c_str(), X_OK) == 0 ? shell : "/bin/sh";
+  std::vector<char*> argv = {const_cast<char*>(sh.c_str()), const_cast<char*>("-n"), const_cast<char*>("-c"),
+                             const_cast<char*>(text.c_str()), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, sh.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return true;  // no shell to ask: the wrapper's run will say
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// What the script's shell would refuse at run time, refused now.
+void check_for_shell(const Plan& plan, const std::string& shell) {
+  bool bash = std::filesystem::path(shell).filename().string().find("bash") != std::string::npos;
+  for (const Step& s : plan.steps) {
+    if (s.kind == SHELF_STEP_RUN && !shell_parses(shell, s.fields[0]))
+      throw usage_error("--run " + s.fields[0], "is not a shell command that " + shell + " can parse (sh -n)");
+    bool names_variable = s.kind == SHELF_STEP_SET || s.kind == SHELF_STEP_SET_DEFAULT ||
+                          s.kind == SHELF_STEP_UNSET || s.kind == SHELF_STEP_PREFIX || s.kind == SHELF_STEP_SUFFIX;
+    if (bash && names_variable && bash_read_only(s.fields[0]))
+      throw usage_error(std::string(shelf_step_flag(s.kind)) + " " + s.fields[0],
+                        "bash makes this variable read-only; a bash wrapper cannot change it");
+  }
+}
+
 }  // namespace
 
 bool needs_argv0_control(const Plan& plan) {
@@ -61,6 +108,7 @@ std::string render_shell_wrapper(const Plan& plan, const std::string& shell) {
   if (shell.find_first_of(" \t\n") != std::string::npos || shell.size() > 250)
     throw usage_error("--shell " + shell, "a #! interpreter path cannot hold blanks or exceed 250 bytes");
 
+  check_for_shell(plan, shell);
   std::string out = "#!" + shell + "\n";
   out += "# Wrapper written by `shelf wrap`; `shelf wrap --show FILE` prints what it does.\n";
   out += kShellPlanMarker + hex(encode_plan(plan)) + "\n";
@@ -88,7 +136,8 @@ std::string render_shell_wrapper(const Plan& plan, const std::string& shell) {
         uses_temporaries = true;
         break;
       case SHELF_STEP_CHDIR:
-        out += "CDPATH= cd -- " + shell_quote(f[0]) + " >/dev/null\n";
+        // `cd -- -` still means $OLDPWD: the directory named "-" is ./-.
+        out += "CDPATH= cd -- " + shell_quote(f[0] == "-" ? "./-" : f[0]) + " >/dev/null\n";
         break;
       case SHELF_STEP_RUN:
         out += f[0] + "\n";

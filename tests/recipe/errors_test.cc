@@ -159,6 +159,10 @@ std::vector<BadCase> bad_cases() {
        "desktop[0].comment", "expected a string, got boolean"},
       {"desktop id with a slash", kHead + "[[desktop]]\nname = \"X\"\nexec = \"x\"\nid = @@\"a/b\"\n",
        "desktop[0].id", "not a file name"},
+      {"desktop id with NUL", kHead + "[[desktop]]\nname = \"X\"\nexec = \"x\"\nid = @@\"a\\u0000b\"\n",
+       "desktop[0].id", "control character"},
+      {"desktop id with a newline", kHead + "[[desktop]]\nname = \"X\"\nexec = \"x\"\nid = @@\"a\\nb\"\n",
+       "desktop[0].id", "control character"},
       {"TOML syntax", kHead + "@@[install\n", "", "not valid TOML"},
   };
 }

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "store_env.h"
@@ -118,6 +120,39 @@ TEST(StoreImport, DebDataMatchesDpkgDebX) {
     ASSERT_FALSE(fs::exists(ref + "/DEBIAN"));
     expect_same_as_reference(s, deb, ref, "shelf-test");
   }
+}
+
+// A .deb cut off before its data.tar.* member (an incomplete download) is
+// reported as truncated, not as a package without data, and a cut inside
+// a member is a read error; either way one line, exit 3, nothing stored.
+TEST(StoreImport, TruncatedDebSaysTruncated) {
+  if (!require_tool("dpkg-deb", "dpkg")) return;
+  StoreEnv s("import-deb-cut");
+  std::string pkg = s.root + "/pkg";
+  make_tree(pkg + "/usr");
+  write_file(pkg + "/DEBIAN/control",
+             "Package: shelf-cut\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.org>\nDescription: t\n");
+  std::string deb = s.root + "/cut.deb";
+  sh("dpkg-deb --root-owner-group --build " + shq(pkg) + " " + shq(deb) + " >/dev/null");
+  std::string whole;
+  {
+    std::ifstream in(deb, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::vector<std::string> before = lines(s.shelf({"ls"}).out);
+  // 100 bytes: inside control.tar's header; 130: inside its data.
+  for (size_t cut : {size_t(70), size_t(100), size_t(130)}) {
+    std::string part = s.root + "/part-" + std::to_string(cut) + ".deb";
+    std::ofstream(part, std::ios::binary) << whole.substr(0, cut);
+    Imported imp = import(s, part, {"--name", "shelf-cut"});
+    EXPECT_EQ(imp.result.status, 3) << cut << imp.result.err;
+    EXPECT_EQ(lines(imp.result.err).size(), 1u) << imp.result.err;
+    EXPECT_EQ(imp.result.err.find("without a data.tar"), std::string::npos) << cut << imp.result.err;
+    EXPECT_TRUE(imp.result.err.find("truncated") != std::string::npos ||
+                imp.result.err.find("Truncated") != std::string::npos)
+        << cut << imp.result.err;
+  }
+  EXPECT_EQ(lines(s.shelf({"ls"}).out), before);
 }
 
 TEST(StoreImport, NpmTgzDropsPackagePrefixAndNamesFromFile) {

@@ -207,6 +207,32 @@ TEST(Profile, RemoveRollbackAndSwitchGeneration) {
   EXPECT_EQ(s.profile_dir(), profiles_before);
 }
 
+// Messages that said the wrong thing (issue 13 part 9): each one line,
+// with the status the error deserves.
+TEST(Profile, MessagesSayWhatHappened) {
+  AppEnv s("profile-messages");
+  std::string hello = s.package("hello-1.0", "hello", "hello 1");
+  std::string tool = s.package("tool-2.1", "tool", "tool");
+  RunResult word = s.top({"switch-generation", "abc"});
+  EXPECT_EQ(word.status, 2);
+  EXPECT_NE(word.err.find("'abc' is not a generation number"), std::string::npos) << word.err;
+  EXPECT_EQ(word.err.find("1797693"), std::string::npos) << word.err;
+  EXPECT_LT(word.err.size(), 200u) << word.err;
+  RunResult empty = s.top({"install", "--profile", "", hello});
+  EXPECT_EQ(empty.status, 2) << empty.err;
+  EXPECT_NE(empty.err.find("the profile name is empty"), std::string::npos) << empty.err;
+  // The current generation's link deleted by hand: the next install takes
+  // its number and switches to it from nothing (it once said "unchanged").
+  ASSERT_EQ(s.top({"install", hello}).status, 0);
+  ASSERT_EQ(s.top({"install", tool}).status, 0);
+  ASSERT_EQ(s.current_link(), "default-2-link");
+  fs::remove(s.profiles() + "/default-2-link");
+  RunResult again = s.top({"install", tool});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(again.err, "profile default: switched from nothing to generation 2\n");
+  EXPECT_EQ(run({s.current() + "/bin/tool"}).out, "tool\n");
+}
+
 TEST(Profile, ConcurrentInstallsLoseNothing) {
   AppEnv s("profile-race");
   std::vector<std::string> pkgs;

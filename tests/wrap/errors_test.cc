@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "seen.h"
 #include "support/paths.h"
@@ -35,6 +36,12 @@ TEST(WrapErrors, RefusedWithContextAndNothingWritten) {
       {{not_exec, not_exec}, 3, "not an executable"},
       {{"--shell", "sh", printargs(), "@OUT"}, 2, "absolute"},
       {{"--prefix-contents", "V", ":", dir + "/nofile", printargs(), "@OUT"}, 3, "nofile"},
+      // What the shell would refuse when the wrapper runs, refused now.
+      {{printargs(), "@OUT", "--run", "if then fi"}, 2, "sh -n"},
+      {{printargs(), "@OUT", "--run", "echo 'unclosed"}, 2, "sh -n"},
+      {{"--shell", "/bin/bash", printargs(), "@OUT", "--set", "UID", "0"}, 2, "read-only"},
+      {{"--shell", "/bin/bash", printargs(), "@OUT", "--prefix", "SHELLOPTS", ":", "x"}, 2, "read-only"},
+      {{"--shell", "/bin/bash", printargs(), "@OUT", "--unset", "PPID"}, 2, "read-only"},
   };
   for (const Refusal& c : cases) {
     std::vector<std::string> argv = {shelf_bin(), "wrap"};
@@ -46,6 +53,48 @@ TEST(WrapErrors, RefusedWithContextAndNothingWritten) {
     EXPECT_NE(r.err.find(c.mentions), std::string::npos) << shown << "\n" << r.err;
     EXPECT_EQ(r.err.rfind("shelf: ", 0), 0u) << r.err;
     EXPECT_FALSE(std::filesystem::exists(out)) << shown;
+  }
+}
+
+// A plan read back from an existing wrapper is checked like a command
+// line: a crafted shell wrapper whose embedded plan names a "variable"
+// that is shell code is refused by --show and by wrapping it again, and
+// nothing runs.
+TEST(WrapErrors, CraftedPlanInAWrapperIsRefused) {
+  std::string dir = make_temp_dir("wrap-crafted");
+  std::string w = dir + "/w";
+  ASSERT_EQ(run({shelf_bin(), "wrap", printargs(), w, "--set", "QQQQQQQQ", "v"}).status, 0);
+  std::ifstream in(w);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // "QQQQQQQQ" is 5151515151515151 in the plan's hex; the same length of
+  // "a;touch " (hex 613b746f75636820) would run touch if written unquoted.
+  std::string from = "5151515151515151", to = "613b746f75636820";
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, from.size(), to);
+  std::ofstream(w, std::ios::trunc) << text;
+  RunResult show = run({shelf_bin(), "wrap", "--show", w});
+  EXPECT_EQ(show.status, 3) << show.out << show.err;
+  EXPECT_NE(show.err.find("not a shell name"), std::string::npos) << show.err;
+  RunResult again = run({shelf_bin(), "wrap", "--in-place", w, "--set", "B", "c"}, {{"PWD", dir}});
+  EXPECT_NE(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find("not a shell name"), std::string::npos) << again.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/v")) << "shell code ran";
+}
+
+// --chdir - is the directory named "-" in both wrapper kinds (a shell's
+// `cd -` goes to $OLDPWD).
+TEST(WrapErrors, ChdirDashIsADirectoryNamedDash) {
+  std::string dir = make_temp_dir("wrap-dash");
+  std::filesystem::create_directory(dir + "/-");
+  for (const char* kind : {"shell", "binary"}) {
+    std::string w = dir + "/w-" + kind;
+    std::vector<std::string> argv = {shelf_bin(), "wrap", "/bin/pwd", w, "--chdir", "-"};
+    if (std::string(kind) == "binary") argv.push_back("--binary");
+    ASSERT_EQ(run(argv).status, 0) << kind;
+    RunResult r = run({"sh", "-c", "cd \"$1\" && OLDPWD=/ \"$2\"", "sh", dir, w});
+    EXPECT_EQ(r.status, 0) << kind << r.err;
+    EXPECT_EQ(r.out, std::filesystem::canonical(dir).string() + "/-\n") << kind;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "base/fd.h"
 #include "store/error.h"
 
 namespace shelf::store {
@@ -41,13 +42,6 @@ std::string join(const std::string& root, const Parts& parts, size_t count) {
   for (size_t i = 0; i < count; ++i) path += "/" + parts[i];
   return path;
 }
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 class Extractor {
  public:
@@ -153,8 +147,8 @@ class Extractor {
     replace_existing(name, path);
     // Only the owner's executable bit survives into the NAR (see canonicalise_tree).
     mode_t mode = (archive_entry_perm(entry) & S_IXUSR) ? 0755 : 0644;
-    Fd out{open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)};
-    if (out.fd < 0) throw Error(path, "cannot create: " + errno_text(errno));
+    base::UniqueFd out(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!out) throw Error(path, "cannot create: " + errno_text(errno));
     int64_t end = 0;
     for (;;) {
       const void* block = nullptr;
@@ -165,7 +159,7 @@ class Extractor {
       if (rc < ARCHIVE_WARN) refuse(name, "cannot read its data: " + library_error());
       // Blocks come with their offset, so sparse files keep their holes.
       for (size_t done = 0; done < size;) {
-        ssize_t n = pwrite(out.fd, static_cast<const char*>(block) + done, size - done,
+        ssize_t n = pwrite(out.get(), static_cast<const char*>(block) + done, size - done,
                            static_cast<off_t>(offset) + static_cast<off_t>(done));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw Error(path, "cannot write: " + errno_text(errno));
@@ -174,7 +168,7 @@ class Extractor {
       end = std::max<int64_t>(end, offset + static_cast<int64_t>(size));
     }
     if (archive_entry_size_is_set(entry)) end = std::max<int64_t>(end, archive_entry_size(entry));
-    if (ftruncate(out.fd, static_cast<off_t>(end)) != 0) throw Error(path, "cannot set size: " + errno_text(errno));
+    if (ftruncate(out.get(), static_cast<off_t>(end)) != 0) throw Error(path, "cannot set size: " + errno_text(errno));
   }
 
   void write_symlink(archive_entry* entry, const std::string& name, const Parts& parts, const std::string& path) const {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/fd.h"
 #include "store/error.h"
 
 namespace shelf::store {
@@ -29,26 +30,19 @@ std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
-
 void copy_file(const std::string& source, const std::string& dest) {
-  Fd in{open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
-  if (in.fd < 0) throw BadInput(source, "cannot open: " + errno_text(errno));
+  base::UniqueFd in(open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) throw BadInput(source, "cannot open: " + errno_text(errno));
   struct stat st;
-  if (fstat(in.fd, &st) != 0) throw BadInput(source, "cannot stat: " + errno_text(errno));
+  if (fstat(in.get(), &st) != 0) throw BadInput(source, "cannot stat: " + errno_text(errno));
   mode_t mode = (st.st_mode & S_IXUSR) ? 0755 : 0644;
-  Fd out{open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)};
-  if (out.fd < 0) throw Error(dest, "cannot create: " + errno_text(errno));
+  base::UniqueFd out(open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!out) throw Error(dest, "cannot create: " + errno_text(errno));
   // copy_file_range lets the kernel (or a reflink-capable file system) do the
   // copy; fall back to read/write where it is not supported.
   bool fallback = false;
   for (;;) {
-    ssize_t n = copy_file_range(in.fd, nullptr, out.fd, nullptr, 1 << 30, 0);
+    ssize_t n = copy_file_range(in.get(), nullptr, out.get(), nullptr, 1 << 30, 0);
     if (n > 0) continue;
     if (n == 0) break;
     if (errno == EINTR) continue;
@@ -61,12 +55,12 @@ void copy_file(const std::string& source, const std::string& dest) {
   if (fallback) {
     std::vector<char> buffer(1 << 20);
     for (;;) {
-      ssize_t n = read(in.fd, buffer.data(), buffer.size());
+      ssize_t n = read(in.get(), buffer.data(), buffer.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw BadInput(source, "cannot read: " + errno_text(errno));
       if (n == 0) break;
       for (ssize_t done = 0; done < n;) {
-        ssize_t w = write(out.fd, buffer.data() + done, static_cast<size_t>(n - done));
+        ssize_t w = write(out.get(), buffer.data() + done, static_cast<size_t>(n - done));
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) throw Error(dest, "cannot write: " + errno_text(errno));
         done += w;

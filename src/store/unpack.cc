@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/fd.h"
 #include "store/archive_formats.h"
 #include "store/error.h"
 #include "store/makeself.h"
@@ -49,13 +50,6 @@ Reader new_reader(const ArchiveFormatInfo* row = nullptr) {
   for (LibarchiveSupport support : enabled) support(a);
   return reader;
 }
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 // Bytes [pos, end) of a file, fed to libarchive (a makeself payload).
 struct FileRange {
@@ -203,13 +197,13 @@ bool ends_with_any(const std::string& file, std::span<const std::string_view> su
 }  // namespace
 
 void unpack_archive(const std::string& file, const std::string& dest) {
-  Fd fd{open(file.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (fd.fd < 0) throw BadInput(file, "cannot open: " + errno_text(errno));
+  base::UniqueFd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw BadInput(file, "cannot open: " + errno_text(errno));
   struct stat st;
-  if (fstat(fd.fd, &st) != 0) throw BadInput(file, "cannot stat: " + errno_text(errno));
+  if (fstat(fd.get(), &st) != 0) throw BadInput(file, "cannot stat: " + errno_text(errno));
   if (!S_ISREG(st.st_mode)) throw BadInput(file, "not a regular file");
   std::string head(std::min<uint64_t>(kHeadSize, static_cast<uint64_t>(st.st_size)), '\0');
-  ssize_t got = pread(fd.fd, head.data(), head.size(), 0);
+  ssize_t got = pread(fd.get(), head.data(), head.size(), 0);
   if (got < 0) throw BadInput(file, "cannot read: " + errno_text(errno));
   head.resize(static_cast<size_t>(got));
 
@@ -222,7 +216,7 @@ void unpack_archive(const std::string& file, const std::string& dest) {
   ArchiveReader reader = row ? row->reader : ArchiveReader::kLibarchive;
   switch (reader) {
     case ArchiveReader::kDebianAr: unpack_deb(file, dest, *row); break;
-    case ArchiveReader::kMakeself: unpack_makeself(file, fd.fd, head, static_cast<uint64_t>(st.st_size), dest); break;
+    case ArchiveReader::kMakeself: unpack_makeself(file, fd.get(), head, static_cast<uint64_t>(st.st_size), dest); break;
     case ArchiveReader::kLibarchive:
     case ArchiveReader::kCopy:  // never recognised from content
       if (head.starts_with("#!")) throw BadInput(file, "a script, not an archive (and not a makeself installer)");

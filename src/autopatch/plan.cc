@@ -12,6 +12,7 @@
 #include "autopatch/runpath_choice.h"
 #include "autopatch/tree_scan.h"
 #include "elf/names.h"
+#include "base/text.h"
 
 namespace shelf::autopatch {
 
@@ -19,23 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
+using base::join;
 
-std::vector<std::string> split_path(const std::string& value) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t end = value.find(':', start);
-    if (end == std::string::npos) end = value.size();
-    if (end > start) out.push_back(value.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
+std::vector<std::string> split_path(const std::string& value) { return base::split_nonempty(value, ':'); }
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);

@@ -3,16 +3,13 @@
 
 #include "autopatch/autopatch.h"
 #include "elf/names.h"
+#include "base/text.h"
 
 namespace shelf::autopatch {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
+using base::join;
 
 std::string abi(const FilePlan& f) {
   return std::to_string(f.bits) + "-bit " + elf::machine_name(f.machine);

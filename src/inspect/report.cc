@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "elf/names.h"
+#include "base/text.h"
 
 namespace shelf::inspect {
 
@@ -61,11 +62,7 @@ nlohmann::ordered_json optional_json(const std::optional<bool>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
+using base::join;
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "patch/dynamic_edits.h"
+#include "base/text.h"
 
 #include <elf.h>
 
@@ -12,17 +13,7 @@ namespace {
 
 using Op = RpathEdit::Op;
 
-std::vector<std::string> split_colons(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t colon = text.find(':', start);
-    if (colon == std::string::npos) colon = text.size();
-    out.push_back(text.substr(start, colon - start));
-    start = colon + 1;
-  }
-  return out;
-}
+std::vector<std::string> split_colons(const std::string& text) { return base::split(text, ':'); }
 
 bool has_allowed_prefix(const std::string& dir, const std::vector<std::string>& prefixes) {
   return std::any_of(prefixes.begin(), prefixes.end(),

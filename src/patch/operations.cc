@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/input_file.h"
+#include "base/text.h"
 #include "patch/os_abi.h"
 
 namespace shelf::patch {
@@ -12,13 +13,6 @@ namespace shelf::patch {
 namespace {
 
 using Values = std::vector<std::string>;
-
-std::vector<std::string> split_colons(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ':');) out.push_back(part);
-  return out;
-}
 
 void set_page_size(EditPlan& plan, const Values& v) {
   long size = std::atol(v[0].c_str());
@@ -81,7 +75,8 @@ const Operation kOperations[] = {
    [](EditPlan& p, const Values&) { p.rpath.op = RpathEdit::Op::kShrink; }},
   {"--allowed-rpath-prefixes", 1, "PREFIXES",
    "With '--shrink-rpath', reject rpath entries not starting with the allowed prefix", "", RecipeValue::kNone, false, true,
-   [](EditPlan& p, const Values& v) { p.rpath.allowed_prefixes = split_colons(v[0]); }},
+   // An empty prefix would let every directory through: only non-empty ones.
+   [](EditPlan& p, const Values& v) { p.rpath.allowed_prefixes = base::split_nonempty(v[0], ':'); }},
   {"--force-rpath", 0, "", "", "", RecipeValue::kNone, false, false,
    [](EditPlan& p, const Values&) { p.force_rpath = true; }},
   {"--add-needed", 1, "LIBRARY", "", "add_needed", RecipeValue::kList, false, false,

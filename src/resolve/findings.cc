@@ -1,4 +1,5 @@
 #include "resolve/findings.h"
+#include "base/text.h"
 
 #include <sys/stat.h>
 
@@ -9,16 +10,7 @@ using inspect::Severity;
 
 namespace {
 
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (true) {
-    size_t j = list.find(':', i);
-    out.push_back(list.substr(i, j == std::string::npos ? std::string::npos : j - i));
-    if (j == std::string::npos) return out;
-    i = j + 1;
-  }
-}
+std::vector<std::string> split(const std::string& list) { return base::split(list, ':'); }
 
 // The directory through which others can plant a library at `dir`: `dir`
 // itself or, when it does not exist, its nearest existing ancestor, if

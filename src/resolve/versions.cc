@@ -1,4 +1,5 @@
 #include "resolve/versions.h"
+#include "base/text.h"
 
 #include <algorithm>
 
@@ -6,11 +7,7 @@ namespace shelf::resolve {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
+using base::join;
 
 }  // namespace
 

@@ -179,6 +179,15 @@ std::vector<uint8_t> resolution_note(const std::string& descriptor, bool little_
 
 std::vector<std::string> update_resolution_cache(Image& image, const EditPlan& plan) {
   std::vector<std::string> warnings;
+  // Only the run path and the NEEDED list are recorded: a plan that touches
+  // neither and builds no note has nothing to do here (most edits; no
+  // third parse of the file on autopatch's path).
+  if (!plan.build_resolution_cache && plan.rpath.op == RpathEdit::Op::kKeep && plan.add_needed.empty() &&
+      plan.remove_needed.empty() && plan.replace_needed.empty())
+    return warnings;
+  auto resolvable = [&](std::span<const uint8_t> bytes) {
+    return visit(image.path(), bytes, [&]<typename E>(const ElfFile<E>& f) { return resolvable_of(f); });
+  };
   // 1. Drop a note the edits made stale: --remove-rpath and --add-needed
   // always (as patchelf), other edits when the run path or the NEEDED list
   // they leave differs from the input's.
@@ -187,12 +196,7 @@ std::vector<std::string> update_resolution_cache(Image& image, const EditPlan& p
   });
   if (note) {
     bool always = plan.rpath.op == RpathEdit::Op::kRemove || !plan.add_needed.empty();
-    bool stale = always || visit(image.path(), image.original(), [&]<typename E>(const ElfFile<E>& before) {
-                   Resolvable was = resolvable_of(before);
-                   return visit(image.path(), image.bytes(), [&]<typename F>(const ElfFile<F>& now) {
-                     return !(resolvable_of(now) == was);
-                   });
-                 });
+    bool stale = always || !(resolvable(image.original()) == resolvable(image.bytes()));
     if (stale) {
       visit(image.path(), image.bytes(), [&]<typename E>(const ElfFile<E>& now) {
         remove_note_headers(now, image, *note);
